@@ -1,0 +1,91 @@
+"""Stable selectors: derived from a fingerprint when a step is recorded, turned back into
+Playwright locators (and readable code) on replay. Preference follows Playwright's advice:
+test id, role + name, label, placeholder, alt/title, then a non-generated id."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from playwright.async_api import Frame, Locator, Page
+
+from replaywright.match.fingerprint import Fingerprint, Selector
+
+ROLES = {"button", "link", "checkbox", "radio", "textbox", "combobox", "listbox", "option",
+         "menuitem", "tab", "switch", "searchbox", "slider", "spinbutton", "heading", "img",
+         "cell", "row", "treeitem", "menuitemcheckbox", "menuitemradio"}
+_GENERATED_ID = re.compile(r"(\d{3,}|[0-9a-f]{8,}|^:r|^ember|^react|^ext-|__)", re.IGNORECASE)
+
+
+def stable_selectors(fp: Fingerprint, limit: int = 3) -> list[Selector]:
+    """The best few ways to find this element again without a snapshot."""
+    found: list[Selector] = []
+    name = fp.accessible_name
+    if fp.test_id:
+        found.append(Selector(kind="test_id", value=fp.test_id))
+    if fp.role in ROLES and name and len(name) <= 80:
+        found.append(Selector(kind="role", value=name, role=fp.role))
+    if fp.label and fp.tag in {"input", "select", "textarea"} and len(fp.label) <= 80:
+        found.append(Selector(kind="label", value=fp.label))
+    if fp.placeholder:
+        found.append(Selector(kind="placeholder", value=fp.placeholder))
+    if fp.alt:
+        found.append(Selector(kind="alt", value=fp.alt))
+    if fp.id and not _GENERATED_ID.search(fp.id):
+        found.append(Selector(kind="id", value=fp.id))
+    for selector in found:
+        selector.frame = fp.frame
+    return found[:limit]
+
+
+def _frame(page: Page, frame_url: str) -> Frame | None:
+    if not frame_url:
+        return page.main_frame
+    for frame in page.frames:
+        parts = urlsplit(frame.url)
+        if f"{parts.scheme}://{parts.netloc}{parts.path}" == frame_url:
+            return frame
+    return None
+
+
+def locate(page: Page, selector: Selector) -> tuple[Frame, Locator] | None:
+    """A locator for the selector in its frame; None when the frame is not on the page."""
+    frame = _frame(page, selector.frame)
+    if frame is None:
+        return None
+    value = selector.value
+    locators = {
+        "test_id": lambda: frame.get_by_test_id(value),
+        "role": lambda: frame.get_by_role(selector.role, name=value, exact=True),  # type: ignore[arg-type]
+        "label": lambda: frame.get_by_label(value, exact=True),
+        "placeholder": lambda: frame.get_by_placeholder(value, exact=True),
+        "alt": lambda: frame.get_by_alt_text(value, exact=True),
+        "title": lambda: frame.get_by_title(value, exact=True),
+        "id": lambda: frame.locator(f"[id={_css_string(value)}]"),
+        "text": lambda: frame.get_by_text(value, exact=True),
+        "css": lambda: frame.locator(value),
+    }
+    return frame, locators[selector.kind]()
+
+
+def _css_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def locator_code(selector: Selector | None, fp: Fingerprint) -> str:
+    """Readable Playwright Python for the element, e.g. `page.get_by_label("Email")`."""
+    root = f"page.frame(url={selector.frame!r})" if selector and selector.frame else "page"
+    if selector is None:
+        return f"{root}.locator({fp.css_path or fp.xpath!r})"
+    v = repr(selector.value)
+    return root + {
+        "test_id": f".get_by_test_id({v})",
+        "role": f".get_by_role({selector.role!r}, name={v}, exact=True)",
+        "label": f".get_by_label({v}, exact=True)",
+        "placeholder": f".get_by_placeholder({v}, exact=True)",
+        "alt": f".get_by_alt_text({v}, exact=True)",
+        "title": f".get_by_title({v}, exact=True)",
+        "id": f".locator({'[id=' + _css_string(selector.value) + ']'!r})",
+        "text": f".get_by_text({v}, exact=True)",
+        "css": f".locator({v})",
+    }[selector.kind]

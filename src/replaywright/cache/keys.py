@@ -1,0 +1,25 @@
+"""Cache keys: what a step's entry is addressed by.
+
+A key changes when the step's description, its kind, or the value of a variable it uses
+changes; an unrelated variable, a sibling step or a cosmetic edit of the file does not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+
+
+def step_key(flow: str, description: str, kind: str, values: Mapping[str, str],
+             occurrence: int = 0) -> str:
+    """Key of one step. `occurrence` tells apart identical steps of the same flow."""
+    material = {
+        "flow": flow,
+        "step": " ".join(description.split()),
+        "kind": kind,
+        "values": dict(sorted(values.items())),
+        "n": occurrence,
+    }
+    digest = hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+    return digest[:32]

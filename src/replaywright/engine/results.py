@@ -1,0 +1,84 @@
+"""What a run reports: per step, and in total. The report package renders these."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from replaywright.cache.entry import Usage, utcnow
+
+Status = Literal["cached", "resolved", "healed", "failed", "live", "skipped"]
+
+
+class StepResult(BaseModel):
+    index: int
+    text: str
+    line: int = 0
+    action: str = ""
+    status: Status = "skipped"
+    duration_s: float = 0.0
+    resolver_calls: int = 0
+    usage: Usage = Field(default_factory=Usage)
+    avoided: Usage = Field(default_factory=Usage)
+    element: str = ""
+    selector: str = ""
+    code: str = ""
+    confidence: float | None = None
+    note: str = ""
+    error: str | None = None
+    screenshot: str | None = None  # base64 JPEG of the page after the step
+    old_image: str | None = None  # healed steps: the element as cached ...
+    new_image: str | None = None  # ... and as found now
+    cache_key: str | None = None
+
+
+class RunResult(BaseModel):
+    flow: str
+    passed: bool = False
+    steps: list[StepResult] = Field(default_factory=list)
+    seconds: float = 0.0
+    started_at: datetime = Field(default_factory=utcnow)
+    cache_saved: bool = False
+    cache_note: str = ""
+    error: str | None = None
+
+    def count(self, status: Status) -> int:
+        return sum(1 for s in self.steps if s.status == status)
+
+    @property
+    def resolver_calls(self) -> int:
+        return sum(s.resolver_calls for s in self.steps)
+
+    @property
+    def usage(self) -> Usage:
+        total = Usage()
+        for step in self.steps:
+            total = total + step.usage
+        return total
+
+    @property
+    def avoided(self) -> Usage:
+        total = Usage()
+        for step in self.steps:
+            total = total + step.avoided
+        return total
+
+    def summary(self) -> dict:
+        return {
+            "flow": self.flow, "passed": self.passed, "steps": len(self.steps),
+            "cached": self.count("cached"), "resolved": self.count("resolved"),
+            "healed": self.count("healed"), "failed": self.count("failed"),
+            "live": self.count("live"), "resolver_calls": self.resolver_calls,
+            "seconds": round(self.seconds, 2), "cache_saved": self.cache_saved,
+            "cache_note": self.cache_note,
+            "usage": self.usage.model_dump(), "avoided": self.avoided.model_dump(),
+        }
+
+    def to_json(self, *, screenshots: bool = False) -> dict:
+        exclude = None if screenshots else {"steps": {"__all__": {
+            "screenshot", "old_image", "new_image"}}}
+        data = self.model_dump(mode="json", exclude=exclude)
+        data["summary"] = self.summary()
+        return data
