@@ -1,0 +1,136 @@
+"""The `replaywright` command."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from replaywright.browser.launch import BrowserOptions
+from replaywright.errors import FlowError, ReplaywrightError
+
+app = typer.Typer(help="Plain-English browser flows: resolved once, replayed from cache, "
+                  "self-healing.", no_args_is_help=True, pretty_exceptions_enable=False)
+
+BrowserPath = Annotated[str | None, typer.Option("--browser-path", help="Chromium executable "
+                        "(default: $REPLAYWRIGHT_CHROMIUM or /usr/bin/chromium).")]
+Cdp = Annotated[str | None, typer.Option("--cdp", help="Attach to a running browser over CDP "
+                "(http://host:9222).")]
+Ws = Annotated[str | None, typer.Option("--ws-endpoint", help="Attach to a Playwright browser "
+               "server (ws://...).")]
+Headed = Annotated[bool, typer.Option("--headed", help="Show the browser window.")]
+JsonOut = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
+
+
+def browser_options(browser_path: str | None, cdp: str | None, ws: str | None,
+                    headed: bool) -> BrowserOptions:
+    return BrowserOptions(executable_path=browser_path, cdp_url=cdp, ws_endpoint=ws,
+                          headless=not headed)
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise FlowError(f"--param needs NAME=VALUE, got {pair!r}")
+        params[name.strip()] = value
+    return params
+
+
+@app.command()
+def run(
+    flow: Annotated[Path, typer.Argument(help="Flow file (YAML).")],
+    param: Annotated[list[str], typer.Option("--param", "-p", help="NAME=VALUE, repeatable.")] = [],  # noqa: B006
+    base_url: Annotated[str | None, typer.Option(help="Base for relative URLs in the flow.")] = None,
+    cache: Annotated[str | None, typer.Option("--cache", envvar="REPLAYWRIGHT_CACHE",
+                                              help="Cache: a SQLite path, postgresql://… or "
+                                              "https://team-server.")] = None,
+    token: Annotated[str | None, typer.Option(envvar="REPLAYWRIGHT_TOKEN",
+                                              help="Token for a team cache server.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
+    save_cache: Annotated[bool, typer.Option("--save-cache", help="Save even where policy would "
+                                             "not (e.g. on main outside CI).")] = False,
+    mode: Annotated[str, typer.Option("--with", help="auto | code | ai")] = "auto",
+    timeout: Annotated[float, typer.Option(help="Default seconds per step.")] = 10.0,
+    json_out: JsonOut = False,
+    report: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
+    junit: Annotated[Path | None, typer.Option(help="Write JUnit XML here.")] = None,
+    headed: Headed = False,
+    browser_path: BrowserPath = None,
+    cdp: Cdp = None,
+    ws_endpoint: Ws = None,
+) -> None:
+    """Run a flow: resolve new steps, replay cached ones, heal what changed."""
+    from replaywright.flow.loader import load_flow
+    from replaywright.session import run_flow
+
+    if mode not in {"auto", "code", "ai"}:
+        raise fail(f"--with must be auto, code or ai, not {mode!r}", 2)
+    try:
+        loaded = load_flow(flow)
+        params = parse_params(param)
+        loaded.bind(params)
+    except FlowError as exc:
+        raise fail(str(exc), 2) from None
+    try:
+        result = asyncio.run(run_flow(
+            loaded, params, base_url=base_url, cache_url=cache, token=token,
+            no_cache=no_cache, save_cache=save_cache, mode=mode, timeout=timeout,
+            browser=browser_options(browser_path, cdp, ws_endpoint, headed),
+            screenshots=report is not None, progress=not json_out))
+    except FlowError as exc:
+        raise fail(str(exc), 2) from None
+    except ReplaywrightError as exc:
+        raise fail(str(exc), 1) from None
+    if report:
+        from replaywright.report.html import write_html
+
+        write_html(report, [(loaded.name, result)], title=f"replaywright — {loaded.name}")
+    if junit:
+        from replaywright.report.junit import write_junit
+
+        write_junit(junit, [result])
+    if json_out:
+        typer.echo(json.dumps(result.to_json(), indent=2))
+    raise typer.Exit(0 if result.passed else 1)
+
+
+@app.command()
+def demo(
+    json_out: JsonOut = False,
+    report: Annotated[Path, typer.Option(help="Where to write the HTML report.")] = Path(
+        ".replaywright/reports/demo.html"),
+    headed: Headed = False,
+    browser_path: BrowserPath = None,
+    cdp: Cdp = None,
+    ws_endpoint: Ws = None,
+) -> None:
+    """Run the bundled shop flow 4 times: v1 resolves, v1 replays, v2 heals, v2 replays."""
+    from replaywright.demo.run import print_table, run_demo
+
+    try:
+        runs = asyncio.run(run_demo(browser_options(browser_path, cdp, ws_endpoint, headed),
+                                    report=report, progress=not json_out))
+    except ReplaywrightError as exc:
+        raise fail(str(exc), 1) from None
+    if json_out:
+        typer.echo(json.dumps({"runs": [r for r in runs]}, indent=2))
+    else:
+        print_table(runs)
+        typer.echo(f"report: {report}")
+    raise typer.Exit(0 if all(r["passed"] for r in runs) else 1)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    app()

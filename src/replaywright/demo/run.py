@@ -1,0 +1,70 @@
+"""`replaywright demo`: the whole story on the bundled shop, with a fresh cache.
+
+Run 1 resolves every step on v1; run 2 replays from cache; run 3 meets the v2 redesign and
+heals what changed; run 4 replays v2 from the healed cache.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import typer
+
+from replaywright.browser.launch import BrowserOptions, open_browser
+from replaywright.cache.sqlite import SQLiteStore
+from replaywright.demo.server import demo_flow_path, serve_demo
+from replaywright.engine.results import RunResult
+from replaywright.engine.runner import CachePlan, Runner, RunOptions
+from replaywright.flow.loader import load_flow
+from replaywright.report import console
+from replaywright.report.html import write_html
+
+RUNS = (("v1", "first run: resolve"), ("v1", "replay"), ("v2", "redesign: heal"),
+        ("v2", "replay"))
+
+
+def row(site: str, result: RunResult) -> dict:
+    s = result.summary()
+    return {"site": site, "passed": result.passed, "steps": s["steps"], "cached": s["cached"],
+            "resolved": s["resolved"], "healed": s["healed"], "failed": s["failed"],
+            "resolver_calls": s["resolver_calls"], "seconds": s["seconds"]}
+
+
+async def run_demo(browser: BrowserOptions, *, report: Path | None = None,
+                   progress: bool = True) -> list[dict]:
+    flow = load_flow(demo_flow_path())
+    results: list[tuple[str, RunResult]] = []
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="replaywright-demo-") as tmp, serve_demo() as base:
+        store = SQLiteStore(Path(tmp) / "cache.db")
+        try:
+            async with open_browser(browser) as session:
+                for number, (site, label) in enumerate(RUNS, start=1):
+                    if progress:
+                        typer.secho(f"run {number}: {site} — {label}", bold=True, err=True)
+                    page = await session.new_page()
+                    options = RunOptions(base_url=f"{base}/{site}/", env={},
+                                         screenshots=report is not None,
+                                         on_step=console.step_line if progress else None)
+                    result = await Runner(page, CachePlan(store=store), options=options).run(flow)
+                    if progress:
+                        console.run_summary(result)
+                    results.append((f"run {number}: {site} — {label}", result))
+                    rows.append(row(site, result))
+        finally:
+            store.close()
+    if report is not None:
+        write_html(report, results, title="replaywright demo — Acme Mugs checkout")
+    return rows
+
+
+def print_table(rows: list[dict]) -> None:
+    header = f"{'run':<4} {'site':<5} {'passed':<7} {'steps':>5} {'cached':>7} {'resolved':>9} " \
+             f"{'healed':>7} {'failed':>7} {'resolver calls':>15} {'seconds':>8}"
+    typer.echo(header)
+    typer.echo("-" * len(header))
+    for number, r in enumerate(rows, start=1):
+        typer.echo(f"{number:<4} {r['site']:<5} {str(r['passed']).lower():<7} {r['steps']:>5} "
+                   f"{r['cached']:>7} {r['resolved']:>9} {r['healed']:>7} {r['failed']:>7} "
+                   f"{r['resolver_calls']:>15} {r['seconds']:>8.2f}")

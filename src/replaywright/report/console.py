@@ -1,0 +1,41 @@
+"""Console progress and summaries, written as a run goes."""
+
+from __future__ import annotations
+
+import typer
+
+from replaywright.engine.results import RunResult, StepResult
+
+STATUS_STYLE = {
+    "cached": ("✓", typer.colors.GREEN), "resolved": ("●", typer.colors.CYAN),
+    "healed": ("✚", typer.colors.YELLOW), "failed": ("✗", typer.colors.RED),
+    "live": ("·", typer.colors.WHITE), "skipped": ("-", typer.colors.BRIGHT_BLACK),
+}
+
+
+def step_line(step: StepResult) -> None:
+    mark, colour = STATUS_STYLE[step.status]
+    typer.secho(f"  {mark} {step.status:<8}", fg=colour, nl=False, err=True)
+    typer.echo(f" {step.duration_s:6.2f}s  {step.index:>2}. {step.text}", err=True)
+    if step.status == "healed" and step.note:
+        typer.secho(f"               {step.note}", fg=typer.colors.YELLOW, err=True)
+    if step.error:
+        typer.secho(f"               {step.error}", fg=typer.colors.RED, err=True)
+
+
+def run_summary(result: RunResult) -> None:
+    s = result.summary()
+    verdict = ("PASSED", typer.colors.GREEN) if result.passed else ("FAILED", typer.colors.RED)
+    typer.secho(f"{result.flow}: {verdict[0]}", fg=verdict[1], bold=True, nl=False, err=True)
+    typer.echo(
+        f" in {s['seconds']:.2f}s — {s['cached']} cached, {s['resolved']} resolved, "
+        f"{s['healed']} healed, {s['failed']} failed, {s['live']} live; "
+        f"resolver calls: {s['resolver_calls']}", err=True)
+    usage, avoided = result.usage, result.avoided
+    if usage.input_tokens or avoided.calls:
+        typer.echo(f"  LLM: {usage.calls} calls, {usage.input_tokens}+{usage.output_tokens} "
+                   f"tokens, ${usage.cost_usd:.4f}; avoided by cache: {avoided.calls} calls, "
+                   f"${avoided.cost_usd:.4f}", err=True)
+    typer.echo(f"  cache: {result.cache_note}", err=True)
+    if result.error and not any(st.error for st in result.steps):
+        typer.secho(f"  {result.error}", fg=typer.colors.RED, err=True)

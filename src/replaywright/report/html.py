@@ -1,0 +1,28 @@
+"""A self-contained HTML report: one section per run, a screenshot per step, and for healed
+steps the element as cached next to the element as found."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+from jinja2 import Environment, select_autoescape
+
+from replaywright.engine.results import RunResult
+
+_ENV = Environment(autoescape=select_autoescape(default=True), trim_blocks=True,
+                   lstrip_blocks=True)
+_TEMPLATE = _ENV.from_string(
+    files("replaywright.report").joinpath("templates/report.html").read_text(encoding="utf-8"))
+
+
+def write_html(path: str | Path, runs: list[tuple[str, RunResult]], title: str = "replaywright") -> Path:
+    """Write the report atomically (a half-written report never replaces a good one)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    html = _TEMPLATE.render(title=title, runs=[
+        {"label": label, "result": result, "summary": result.summary()} for label, result in runs])
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(path)
+    return path
