@@ -16,10 +16,11 @@ FLOW_KEYS = {"name", "url", "params", "steps", "description"}
 STEP_OPTIONS = {"step", "cache", "timeout"}
 
 
-def _key_lines(node: yaml.Node) -> dict[str, yaml.Node]:
+def _key_lines(node: yaml.Node, keys: bool = False) -> dict[str, yaml.Node]:
+    """Child nodes of a mapping by key: the value nodes, or with `keys` the key nodes."""
     if not isinstance(node, yaml.MappingNode):
         return {}
-    return {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+    return {k.value: (k if keys else v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
 
 
 def _line(node: yaml.Node | None) -> int | None:
@@ -50,7 +51,8 @@ def parse_flow(text: str, path: Path | None = None) -> Flow:
     nodes = _key_lines(root)
     for key in data:
         if key not in FLOW_KEYS:
-            raise FlowError(f"unknown key '{key}'", path=path, line=_line(nodes.get(key)),
+            raise FlowError(f"unknown key '{key}'", path=path,
+                            line=_line(_key_lines(root, keys=True).get(key)),
                             hint=f"a flow has: {', '.join(sorted(FLOW_KEYS))}")
     if "steps" not in data:
         raise FlowError("a flow needs 'steps'", path=path, line=1)

@@ -1,0 +1,18 @@
+# Two entry points for a fresh machine: `make demo` and `make test`.
+.PHONY: setup demo test lint bench
+
+setup:
+	@./scripts/setup.sh
+
+demo: setup
+	.venv/bin/replaywright demo
+
+test: setup
+	.venv/bin/ruff check src tests
+	.venv/bin/python -m pytest -q
+
+lint: setup
+	.venv/bin/ruff check src tests
+
+bench: setup
+	.venv/bin/replaywright bench relocate ../shared/datasets/element-relocation
