@@ -1,0 +1,95 @@
+"""Replay and heal on the demo shop, in a real Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from replaywright.browser.launch import BrowserSession
+from replaywright.cache.sqlite import SQLiteStore
+from replaywright.demo.server import demo_flow_path
+from replaywright.flow.loader import load_flow
+from replaywright.match import Matcher
+from tests.engine.helpers import flow_from, run, statuses
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+LOGIN = """
+name: login
+url: index.html
+steps:
+  - Type "alice" into the Username field
+  - Type "secret" into the Password field
+  - Click the Sign in button
+  - The Products heading is visible
+"""
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SQLiteStore:
+    return SQLiteStore(tmp_path / "cache.db")
+
+
+async def test_second_run_replays_from_cache_without_resolver(
+        browser: BrowserSession, demo_site: str, store: SQLiteStore) -> None:
+    flow = load_flow(demo_flow_path())
+    first = await run(await browser.new_page(), flow, f"{demo_site}/v1/", store)
+    assert first.passed, first.error
+    assert set(statuses(first)) == {"resolved"} and first.resolver_calls == len(flow.steps)
+    second = await run(await browser.new_page(), flow, f"{demo_site}/v1/", store)
+    assert second.passed, second.error
+    assert set(statuses(second)) == {"cached"}
+    assert second.resolver_calls == 0
+    assert second.avoided.calls == len(flow.steps)
+
+
+async def test_redesign_heals_and_never_clicks_the_decoy(
+        browser: BrowserSession, demo_site: str, store: SQLiteStore) -> None:
+    flow = flow_from(LOGIN)
+    assert (await run(await browser.new_page(), flow, f"{demo_site}/v1/", store)).passed
+    page = await browser.new_page()
+    result = await run(page, flow, f"{demo_site}/v2/", store)
+    assert result.passed, result.error
+    sign_in = result.steps[2]
+    assert "Log in" in sign_in.element, sign_in.element  # not the Subscribe decoy on #signin
+    assert await page.get_by_text("Subscribed").count() == 0
+    assert page.url.endswith("products.html")
+
+
+async def test_heal_updates_the_entry_in_place_and_keeps_history(
+        browser: BrowserSession, demo_site: str, store: SQLiteStore) -> None:
+    flow = flow_from(LOGIN)
+    assert (await run(await browser.new_page(), flow, f"{demo_site}/v1/", store)).passed
+    unsure = Matcher(threshold=1.01)  # nothing is ever confident: every replay must heal
+    healed = await run(await browser.new_page(), flow, f"{demo_site}/v2/", store, unsure)
+    assert healed.passed, healed.error
+    assert statuses(healed)[:3] == ["healed"] * 3
+    assert healed.resolver_calls == 3
+    assert all("not confident" in s.note for s in healed.steps[:3])
+    entry = next(e for e in store.entries() if e.step == "Click the Sign in button")
+    assert entry.heals == 1 and entry.version == 2
+    assert entry.fingerprint.accessible_name == "Log in"
+    assert entry.history[0].fingerprint.accessible_name == "Sign in"
+    assert len(list(store.entries())) == 4  # updated in place, not duplicated
+
+
+async def test_failed_run_stores_nothing(
+        browser: BrowserSession, demo_site: str, store: SQLiteStore) -> None:
+    flow = flow_from(LOGIN.replace("The Products heading is visible",
+                                   "The Nonexistent banner is visible"))
+    result = await run(await browser.new_page(), flow, f"{demo_site}/v1/", store)
+    assert not result.passed
+    assert result.steps[-1].status == "failed"
+    assert "Nonexistent banner" in result.error
+    assert list(store.entries()) == []
+    assert result.cache_note == "not saved: the run failed"
+
+
+async def test_unreachable_url_is_a_clear_error(browser: BrowserSession, tmp_path: Path) -> None:
+    flow = flow_from("url: http://127.0.0.1:9/\nsteps:\n  - Click the Go button\n", tmp_path)
+    result = await run(await browser.new_page(), flow, "http://127.0.0.1:9/")
+    assert not result.passed
+    assert "cannot open the start page" in result.error
+    assert "http://127.0.0.1:9/" in result.error and "ERR_CONNECTION_REFUSED" in result.error
+    assert str(tmp_path / "flow.yaml") in result.error
