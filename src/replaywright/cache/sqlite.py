@@ -5,15 +5,14 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
-from datetime import datetime
+from contextlib import contextmanager
 from pathlib import Path
 
-from pydantic import ValidationError
+from replaywright.cache.sql import SQLStore, _Cursor
 
-from replaywright.cache.entry import CacheEntry, utcnow
-from replaywright.cache.store import CorruptEntry, VersionConflict
-
-SCHEMA = """
+# Versioned migrations, applied in order on open; `PRAGMA user_version` records the last one.
+MIGRATIONS: list[tuple[int, str]] = [
+    (1, """
 CREATE TABLE IF NOT EXISTS entries (
     scope        TEXT NOT NULL,
     key          TEXT NOT NULL,
@@ -25,102 +24,98 @@ CREATE TABLE IF NOT EXISTS entries (
     hits         INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (scope, key)
 );
-CREATE INDEX IF NOT EXISTS entries_last_used ON entries (last_used_at);
-"""
+CREATE INDEX IF NOT EXISTS entries_last_used ON entries (last_used_at)
+"""),
+    # organisations: the org becomes part of every row's key; metadata; API tokens
+    (2, """
+CREATE TABLE entries_v2 (
+    org          TEXT NOT NULL DEFAULT '',
+    scope        TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    flow         TEXT NOT NULL DEFAULT '',
+    step         TEXT NOT NULL DEFAULT '',
+    body         TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    last_used_at TEXT NOT NULL,
+    hits         INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (org, scope, key)
+);
+INSERT INTO entries_v2 (org, scope, key, flow, step, body, version, last_used_at, hits)
+    SELECT '', scope, key, flow, step, body, version, last_used_at, hits FROM entries;
+DROP TABLE entries;
+ALTER TABLE entries_v2 RENAME TO entries;
+CREATE INDEX entries_last_used ON entries (org, last_used_at);
+CREATE TABLE meta (
+    org   TEXT NOT NULL DEFAULT '',
+    name  TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (org, name)
+);
+CREATE TABLE orgs (
+    name       TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE tokens (
+    id         TEXT PRIMARY KEY,
+    org        TEXT NOT NULL REFERENCES orgs (name),
+    hash       TEXT NOT NULL UNIQUE,
+    label      TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+)
+"""),
+]
 
 
-class SQLiteStore:
+class SQLiteStore(SQLStore):
     """Cache entries in a local SQLite database (default `.replaywright/cache.db`)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, org: str = "") -> None:
         self.path = Path(path)
+        self.org = org
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None,
                                    timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        self._db.execute("PRAGMA busy_timeout=30000")
+        self._migrate()
 
-    def _decode(self, scope: str, key: str, body: str, version: int, hits: int,
-                last_used: str) -> CacheEntry:
-        try:
-            entry = CacheEntry.model_validate_json(body)
-        except ValidationError as exc:
-            raise CorruptEntry(scope, key, str(exc).splitlines()[0]) from exc
-        return entry.model_copy(update={
-            "version": version, "hits": hits, "last_used_at": datetime.fromisoformat(last_used),
-        })
-
-    def get(self, scope: str, key: str) -> CacheEntry | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT body, version, hits, last_used_at FROM entries WHERE scope=? AND key=?",
-                (scope, key),
-            ).fetchone()
-        return None if row is None else self._decode(scope, key, *row)
-
-    def put(self, entry: CacheEntry, expected_version: int | None = None) -> CacheEntry:
-        """Insert or replace atomically; with `expected_version`, only if nobody wrote since."""
+    def _migrate(self) -> None:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                row = self._db.execute(
-                    "SELECT version FROM entries WHERE scope=? AND key=?",
-                    (entry.scope, entry.key),
-                ).fetchone()
-                current = row[0] if row else 0
-                if expected_version is not None and current != expected_version:
-                    raise VersionConflict(
-                        f"entry {entry.key!r} is at version {current}, expected {expected_version}"
-                    )
-                stored = entry.model_copy(update={"version": current + 1, "updated_at": utcnow()})
-                self._db.execute(
-                    "INSERT INTO entries (scope, key, flow, step, body, version, last_used_at, hits)"
-                    " VALUES (?,?,?,?,?,?,?,?)"
-                    " ON CONFLICT(scope, key) DO UPDATE SET flow=excluded.flow,"
-                    " step=excluded.step, body=excluded.body, version=excluded.version,"
-                    " last_used_at=excluded.last_used_at, hits=excluded.hits",
-                    (stored.scope, stored.key, stored.flow, stored.step,
-                     stored.model_dump_json(), stored.version,
-                     stored.last_used_at.isoformat(), stored.hits),
-                )
+                current = self._db.execute("PRAGMA user_version").fetchone()[0]
+                for version, script in MIGRATIONS:
+                    if version <= current:
+                        continue
+                    for statement in script.split(";"):
+                        if statement.strip():
+                            self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version={version}")
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-        return stored
 
-    def touch(self, scope: str, key: str, at: datetime) -> None:
+    @property
+    def schema_version(self) -> int:
         with self._lock:
-            self._db.execute(
-                "UPDATE entries SET last_used_at=?, hits=hits+1 WHERE scope=? AND key=?",
-                (at.isoformat(), scope, key),
-            )
+            return self._db.execute("PRAGMA user_version").fetchone()[0]
 
-    def delete(self, scope: str, key: str) -> bool:
+    @contextmanager
+    def _tx(self) -> Iterator[_Cursor]:
         with self._lock:
-            cur = self._db.execute("DELETE FROM entries WHERE scope=? AND key=?", (scope, key))
-        return cur.rowcount > 0
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield _Cursor(self._db.cursor(), qmark=True)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
-    def entries(self, scope: str | None = None) -> Iterator[CacheEntry]:
-        query = "SELECT scope, key, body, version, hits, last_used_at FROM entries"
-        args: tuple = ()
-        if scope is not None:
-            query, args = query + " WHERE scope=?", (scope,)
-        with self._lock:
-            rows = self._db.execute(query + " ORDER BY scope, flow, key", args).fetchall()
-        for row in rows:
-            yield self._decode(*row)
-
-    def purge(self, unused_since: datetime) -> int:
-        with self._lock:
-            cur = self._db.execute(
-                "DELETE FROM entries WHERE last_used_at < ?", (unused_since.isoformat(),)
-            )
-        return cur.rowcount
-
-    def close(self) -> None:
+    def _close(self) -> None:
         with self._lock:
             self._db.close()
