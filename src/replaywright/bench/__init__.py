@@ -1,0 +1,1 @@
+"""Benchmarks: ``replaywright bench relocate DIR`` scores the matcher against Similo."""

@@ -1,0 +1,368 @@
+"""Per-signal similarities between one target and every candidate of a page, vectorised.
+
+`PageIndex` precomputes everything about the candidates once per page (normalised strings,
+token postings with page-level rarity, xpath step encodings, geometry arrays); `features`
+then returns an ``(n_candidates, n_features)`` matrix of similarities in [0, 1] for one
+target. Every feature is 0 when the target lacks the signal, so a signal the target does not
+have never changes the ranking; live-page-only signals (role, accessible name, colours, …) are
+0 on datasets that do not record them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from replaywright.match import normalize as nz
+from replaywright.match.fingerprint import Fingerprint
+
+#: Feature names, in column order. Groups (see `GROUPS`) are what description cues scale.
+FEATURES: tuple[str, ...] = (
+    "tag_eq",
+    "tag_compat",
+    "id_eq",
+    "id_sim",
+    "name_eq",
+    "text_eq",
+    "text_eq_rare",
+    "text_ratio",
+    "text_tokset",
+    "text_idf",
+    "text_both_empty",
+    "label_cross",
+    "href_eq",
+    "href_eq_rare",
+    "href_path_eq",
+    "href_sim",
+    "alt_sim",
+    "class_jacc",
+    "xpath_lev",
+    "xpath_steps",
+    "xpath_tags",
+    "idxpath_eq",
+    "idxpath_lev",
+    "is_button_eq",
+    "pos_abs",
+    "pos_rel",
+    "pos_x",
+    "area_ratio",
+    "shape_ratio",
+    "neigh_jacc",
+    "neigh_idf",
+    # live-page signals (empty in the element-relocation dataset)
+    "role_eq",
+    "acc_name_sim",
+    "label_sim",
+    "placeholder_sim",
+    "test_id_eq",
+    "title_sim",
+    "input_type_eq",
+    "heading_sim",
+    "landmark_eq",
+    "neighbors_dir",
+    "color_eq",
+    "bg_eq",
+    "phash_sim",
+)
+FIDX = {name: i for i, name in enumerate(FEATURES)}
+
+GROUPS: dict[str, tuple[str, ...]] = {
+    "semantic": (
+        "tag_eq",
+        "tag_compat",
+        "text_eq",
+        "text_eq_rare",
+        "text_ratio",
+        "text_tokset",
+        "text_idf",
+        "label_cross",
+        "alt_sim",
+        "is_button_eq",
+        "role_eq",
+        "acc_name_sim",
+        "label_sim",
+        "placeholder_sim",
+        "title_sim",
+        "input_type_eq",
+    ),
+    "position": ("pos_abs", "pos_rel", "pos_x", "neighbors_dir", "heading_sim", "landmark_eq"),
+    "visual": ("color_eq", "bg_eq", "phash_sim", "area_ratio", "shape_ratio"),
+}
+
+_TAG_GROUPS = (
+    {"a", "button", "summary"},
+    {"input", "textarea", "select"},
+    {"img", "svg", "picture", "image", "i"},
+    {"h1", "h2", "h3", "h4", "h5", "h6"},
+    {"span", "div", "p", "li", "label", "strong", "b", "em", "small", "font", "td", "th"},
+    {"ul", "ol", "nav", "menu"},
+)
+_TAG_GROUP = {t: g for g, tags in enumerate(_TAG_GROUPS) for t in tags}
+
+
+def _tag_group(tag: str) -> int:
+    return _TAG_GROUP.get(tag, -1 - hash(tag) % 1000)
+
+
+def label_of(f: Fingerprint) -> str:
+    """All the human-readable naming of an element, for cross-field comparison."""
+    parts = [f.text, f.accessible_name, f.alt, f.title, f.label, f.placeholder, f.value]
+    aria = f.attributes.get("aria-label", "") if f.attributes else ""
+    parts.append(aria)
+    return nz.text(" ".join(p for p in parts if p))
+
+
+def _centre(f: Fingerprint) -> tuple[float, float]:
+    return f.x + f.width / 2, f.y + f.height / 2
+
+
+class _Tokens:
+    """Token sets of one field over all candidates, with an inverted index and IDF weights."""
+
+    def __init__(self, sets: list[set[str]]):
+        self.n = len(sets)
+        self.size = np.array([len(s) for s in sets], float)
+        post: dict[str, list[int]] = defaultdict(list)
+        for i, s in enumerate(sets):
+            for t in s:
+                post[t].append(i)
+        self.post = {t: np.asarray(v, np.intp) for t, v in post.items()}
+        self.max_idf = math.log(1 + self.n)
+        self.idf = {t: math.log(1 + self.n / len(v)) for t, v in post.items()}
+        self.wsize = np.array([sum(self.idf[t] for t in s) for s in sets], float)
+
+    def overlap(self, query: set[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(plain Jaccard, IDF-weighted Jaccard) of `query` with every candidate's set."""
+        inter = np.zeros(self.n)
+        winter = np.zeros(self.n)
+        wq = 0.0
+        for t in query:
+            w = self.idf.get(t, self.max_idf)
+            wq += w
+            p = self.post.get(t)
+            if p is not None:
+                inter[p] += 1.0
+                winter[p] += w
+        if not query:
+            return inter, winter
+        union = len(query) + self.size - inter
+        wunion = wq + self.wsize - winter
+        with np.errstate(invalid="ignore", divide="ignore"):
+            j = np.where(union > 0, inter / union, 0.0)
+            wj = np.where(wunion > 0, winter / wunion, 0.0)
+        return j, wj
+
+
+def _encode(seqs: list[list[str]], vocab: dict[str, str]) -> list[str]:
+    out = []
+    for seq in seqs:
+        chars = []
+        for s in seq:
+            if s not in vocab:
+                vocab[s] = chr(0x4E00 + len(vocab))
+            chars.append(vocab[s])
+        out.append("".join(chars))
+    return out
+
+
+class PageIndex:
+    """Everything about the candidates of one page that does not depend on the target."""
+
+    def __init__(self, candidates: Sequence[Fingerprint]):
+        c = list(candidates)
+        self.candidates = c
+        self.n = n = len(c)
+        self.tag = [f.tag.lower() for f in c]
+        self.tag_group = np.array([_tag_group(t) for t in self.tag])
+        self.id = [f.id.strip().lower() for f in c]
+        self.id_digitless = [nz.strip_digits(i) for i in self.id]
+        self.name = [f.name.strip().lower() for f in c]
+        self.text = [nz.text(f.text) for f in c]
+        self.text_empty = np.array([not t for t in self.text])
+        self.text_tok = _Tokens([set(nz.words(t)) for t in self.text])
+        self.label = [label_of(f) for f in c]
+        urls = [nz.url(f.href) for f in c]
+        self.href = [u[0] for u in urls]
+        self.href_path = [u[1] for u in urls]
+        self.alt = [nz.text(f.alt) for f in c]
+        self.cls = _Tokens([nz.class_tokens(f.classes) for f in c])
+        self.xpath = [f.xpath for f in c]
+        steps = [nz.xpath_steps(f.xpath) for f in c]
+        self.vocab: dict[str, str] = {}
+        self.xsteps = _encode([s[0] for s in steps], self.vocab)
+        self.xtags = _encode([s[1] for s in steps], self.vocab)
+        self.idxpath = [f.idxpath for f in c]
+        self.is_button = np.array([f.is_button for f in c], bool)
+        cx, cy = zip(*(_centre(f) for f in c), strict=True) if c else ((), ())
+        self.cx = np.array(cx, float)
+        self.cy = np.array(cy, float)
+        self.w = np.array([f.width for f in c], float)
+        self.h = np.array([f.height for f in c], float)
+        self.area = self.w * self.h
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.shape = np.where(self.h > 0, self.w / np.maximum(self.h, 1e-9), 0.0)
+        pw = max((f.page_width for f in c), default=0.0)
+        ph = max((f.page_height for f in c), default=0.0)
+        if pw <= 0 and n:
+            pw = float(np.max(self.cx + self.w / 2))
+        if ph <= 0 and n:
+            ph = float(np.max(self.cy + self.h / 2))
+        self.page_w = max(pw, 1.0)
+        self.page_h = max(ph, 1.0)
+        self.neigh = _Tokens([set(nz.words(f.neighbor_text)) for f in c])
+        # live-page signals
+        self.role = [f.role.lower() for f in c]
+        self.acc = [nz.text(f.accessible_name) for f in c]
+        self.lab = [nz.text(f.label) for f in c]
+        self.placeholder = [nz.text(f.placeholder) for f in c]
+        self.test_id = [f.test_id for f in c]
+        self.title = [nz.text(f.title) for f in c]
+        self.input_type = [f.input_type.lower() for f in c]
+        self.heading = [nz.text(f.heading) for f in c]
+        self.landmark = [f.landmark.lower() for f in c]
+        self.neighbors_dir = [
+            " | ".join(nz.text(f.neighbors.get(k, "")) for k in ("above", "below", "left", "right"))
+            if f.neighbors
+            else ""
+            for f in c
+        ]
+        self.color = [f.color.replace(" ", "").lower() for f in c]
+        self.bg = [f.background_color.replace(" ", "").lower() for f in c]
+        self.phash = [f.phash for f in c]
+        self.has_live = any(self.role) or any(self.acc) or any(self.test_id) or any(self.color)
+
+
+def _eq(q: str, choices: list[str]) -> np.ndarray:
+    if not q:
+        return np.zeros(len(choices))
+    return np.fromiter((c == q for c in choices), float, len(choices))
+
+
+def _sim(q: str, choices: list[str], scorer=fuzz.ratio) -> np.ndarray:
+    """Similarity in [0, 1]; 0 where either side is empty."""
+    n = len(choices)
+    if not q or not n:
+        return np.zeros(n)
+    s = process.cdist([q], choices, scorer=scorer, dtype=np.float32, workers=1)[0].astype(float)
+    if scorer is not Levenshtein.normalized_similarity:
+        s /= 100.0
+    s[np.fromiter((not c for c in choices), bool, n)] = 0.0
+    return s
+
+
+def _ratio(a: float, b: np.ndarray) -> np.ndarray:
+    if a <= 0:
+        return np.zeros_like(b)
+    hi = np.maximum(a, b)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.where(b > 0, np.minimum(a, b) / hi, 0.0)
+    return r
+
+
+def _rare(eq: np.ndarray) -> np.ndarray:
+    """Equality weighted by how rare the matching value is on the page (1/k for k matches)."""
+    k = eq.sum()
+    return eq / k if k > 0 else eq
+
+
+def features(target: Fingerprint, page: PageIndex) -> np.ndarray:
+    """``(page.n, len(FEATURES))`` similarity matrix of `target` against every candidate."""
+    n = page.n
+    X = np.zeros((n, len(FEATURES)))
+    if n == 0:
+        return X
+    col = FIDX
+    t = target
+
+    tag = t.tag.lower()
+    if tag:
+        X[:, col["tag_eq"]] = _eq(tag, page.tag)
+        X[:, col["tag_compat"]] = page.tag_group == _tag_group(tag)
+    tid = t.id.strip().lower()
+    if tid:
+        X[:, col["id_eq"]] = _eq(tid, page.id)
+        if not nz.is_generated(t.id.strip()):
+            X[:, col["id_sim"]] = _sim(nz.strip_digits(tid), page.id_digitless)
+    X[:, col["name_eq"]] = _eq(t.name.strip().lower(), page.name)
+
+    text = nz.text(t.text)
+    if text:
+        eq = _eq(text, page.text)
+        X[:, col["text_eq"]] = eq
+        X[:, col["text_eq_rare"]] = _rare(eq)
+        X[:, col["text_ratio"]] = _sim(text, page.text)
+        X[:, col["text_tokset"]] = _sim(text, page.text, fuzz.token_set_ratio)
+        X[:, col["text_idf"]] = page.text_tok.overlap(set(nz.words(text)))[1]
+    else:
+        X[:, col["text_both_empty"]] = page.text_empty
+    X[:, col["label_cross"]] = _sim(label_of(t), page.label, fuzz.token_set_ratio)
+
+    href, path = nz.url(t.href)
+    if href:
+        eq = _eq(href, page.href)
+        X[:, col["href_eq"]] = eq
+        X[:, col["href_eq_rare"]] = _rare(eq)
+        X[:, col["href_path_eq"]] = _eq(path, page.href_path) if path not in ("", "/") else 0.0
+        X[:, col["href_sim"]] = _sim(href, page.href)
+    X[:, col["alt_sim"]] = _sim(nz.text(t.alt), page.alt)
+
+    cls = nz.class_tokens(t.classes)
+    if cls:
+        X[:, col["class_jacc"]] = page.cls.overlap(cls)[1]
+
+    if t.xpath:
+        X[:, col["xpath_lev"]] = _sim(t.xpath, page.xpath, Levenshtein.normalized_similarity)
+        full, tags = nz.xpath_steps(t.xpath)
+        vocab = page.vocab
+        unk = "\uffff"
+        qs = "".join(vocab.get(s, unk) for s in full)
+        qt = "".join(vocab.get(s, unk) for s in tags)
+        X[:, col["xpath_steps"]] = _sim(qs, page.xsteps, Levenshtein.normalized_similarity)
+        X[:, col["xpath_tags"]] = _sim(qt, page.xtags, Levenshtein.normalized_similarity)
+    if t.idxpath:
+        X[:, col["idxpath_eq"]] = _eq(t.idxpath, page.idxpath)
+        X[:, col["idxpath_lev"]] = _sim(t.idxpath, page.idxpath, Levenshtein.normalized_similarity)
+    X[:, col["is_button_eq"]] = page.is_button == bool(t.is_button)
+
+    if t.width > 0 or t.height > 0 or t.x or t.y:
+        tx, ty = _centre(t)
+        d = np.hypot(page.cx - tx, page.cy - ty)
+        X[:, col["pos_abs"]] = np.maximum(100.0 - d, 0.0) / 100.0
+        tw = t.page_width if t.page_width > 0 else page.page_w
+        th = t.page_height if t.page_height > 0 else page.page_h
+        rx = page.cx / page.page_w - tx / tw
+        ry = page.cy / page.page_h - ty / th
+        X[:, col["pos_rel"]] = np.exp(-np.hypot(rx, ry) / 0.05)
+        X[:, col["pos_x"]] = np.exp(-np.abs(page.cx - tx) / 30.0)
+        X[:, col["area_ratio"]] = _ratio(t.width * t.height, page.area)
+        X[:, col["shape_ratio"]] = _ratio(t.width / t.height if t.height > 0 else 0.0, page.shape)
+
+    nw = set(nz.words(t.neighbor_text))
+    if nw:
+        j, wj = page.neigh.overlap(nw)
+        X[:, col["neigh_jacc"]] = j
+        X[:, col["neigh_idf"]] = wj
+
+    if page.has_live or t.role or t.accessible_name or t.test_id:
+        X[:, col["role_eq"]] = _eq(t.role.lower(), page.role)
+        X[:, col["acc_name_sim"]] = _sim(nz.text(t.accessible_name), page.acc, fuzz.token_sort_ratio)
+        X[:, col["label_sim"]] = _sim(nz.text(t.label), page.lab)
+        X[:, col["placeholder_sim"]] = _sim(nz.text(t.placeholder), page.placeholder)
+        X[:, col["test_id_eq"]] = _eq(t.test_id, page.test_id)
+        X[:, col["title_sim"]] = _sim(nz.text(t.title), page.title)
+        X[:, col["input_type_eq"]] = _eq(t.input_type.lower(), page.input_type)
+        X[:, col["heading_sim"]] = _sim(nz.text(t.heading), page.heading)
+        X[:, col["landmark_eq"]] = _eq(t.landmark.lower(), page.landmark)
+        if t.neighbors:
+            q = " | ".join(nz.text(t.neighbors.get(k, "")) for k in ("above", "below", "left", "right"))
+            X[:, col["neighbors_dir"]] = _sim(q, page.neighbors_dir, fuzz.token_set_ratio)
+        X[:, col["color_eq"]] = _eq(t.color.replace(" ", "").lower(), page.color)
+        X[:, col["bg_eq"]] = _eq(t.background_color.replace(" ", "").lower(), page.bg)
+        if t.phash:
+            X[:, col["phash_sim"]] = _sim(t.phash, page.phash, Levenshtein.normalized_similarity)
+    return X

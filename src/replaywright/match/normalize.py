@@ -1,0 +1,124 @@
+"""Normalisation of the raw signals before comparison: text, URLs, class lists, xpaths."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_ARCHIVE = re.compile(r"^(?:https?:)?//web\.archive\.org/web/\d+[a-z_]*/", re.I)
+_TRACKING = re.compile(
+    r"^(utm_.*|ref|ref_|ref_src|referrer|_ga|_gl|gclid|fbclid|msclkid|mc_cid|mc_eid|spm|scm|"
+    r"pd_rd_.*|pf_rd_.*|qid|sr|icid|cmpid|cid|sid|sessionid|session_id|trk|trkinfo|"
+    r"tracking.*|source|src|from|via|igshid|yclid|_hsenc|_hsmi|mkt_tok|clickid|"
+    r"s_kwcid|ef_id|campaign.*|_)$",
+    re.I,
+)
+
+
+def text(s: str) -> str:
+    """Lower-case, collapse whitespace."""
+    return _WS.sub(" ", s).strip().lower()
+
+
+def words(s: str) -> list[str]:
+    """Word tokens (letters and digits), lower case."""
+    return _WORD.findall(s.lower())
+
+
+_READABLE = r"[a-z]+|[a-z]*\d{1,3}[a-z]{0,2}|[a-z]{2,}\d{1,3}"
+
+
+def is_generated(token: str) -> bool:
+    """True for build-generated names such as ``css-1x2y3z``, ``sc-abc123``, ``_3xK9a``.
+
+    A token counts as generated when it matches a known CSS-in-JS prefix, looks like a hash,
+    or mixes letters and digits in a short random-looking run (``a1b2c3``).
+    """
+    if len(token) <= 2:
+        return False
+    if re.match(r"^(css|sc|jsx|emotion|styled|svelte|astro|jss|tw)-[A-Za-z0-9_-]+$", token):
+        return True
+    if re.match(r"^[a-f0-9]{8,}$", token, re.I):
+        return True
+    # CSS modules: Name__element___hash / Name_hash_123
+    if re.search(r"(__|_)[A-Za-z0-9-]{5}$", token) and re.search(r"\d", token[-6:]):
+        return True
+    # short random runs mixing letters and digits: "xY3kQ", "_3xK9a", "a1b2c3"; but not
+    # readable compounds such as "col-md-6", "fa-2x", "icon24", "h1"
+    core = token.lstrip("_-")
+    parts = [p for p in re.split(r"[-_]", core) if p]
+    readable = all(re.fullmatch(_READABLE, p, re.I) for p in parts)
+    camel_digits = any(re.search(r"[a-z][A-Z]|[A-Z]{2}[a-z]", p) and re.search(r"\d", p) for p in parts)
+    if readable and not camel_digits:
+        return False
+    digits = sum(ch.isdigit() for ch in core)
+    return bool(digits) and 4 <= len(core) <= 12
+    return False
+
+
+def class_tokens(classes: list[str]) -> set[str]:
+    """Class names minus generated ones, lower case; compound names also split on - and _."""
+    out: set[str] = set()
+    for c in classes:
+        for tok in c.split():
+            if not tok or is_generated(tok):
+                continue
+            out.add(tok.lower())
+    return out
+
+
+def strip_digits(s: str) -> str:
+    return re.sub(r"\d+", "#", s.lower())
+
+
+def url(href: str) -> tuple[str, str]:
+    """(host+path+query, path+query) of a URL with archive prefixes, scheme, ``www.``,
+    tracking parameters, fragments and trailing slashes removed. Empty for javascript: links."""
+    h = href.strip()
+    if not h:
+        return "", ""
+    for _ in range(3):
+        h2 = _ARCHIVE.sub("", h)
+        if h2 == h:
+            break
+        h = h2
+    low = h.lower()
+    if low.startswith(("javascript:", "mailto:", "tel:", "data:")):
+        return low.split("?")[0], low.split("?")[0]
+    if low.startswith("#"):
+        return low, low
+    if "//" not in h[:8] and not h.startswith("/") and "." in h.split("/")[0]:
+        h = "//" + h
+    try:
+        parts = urlsplit(h if "//" in h[:8] or h.startswith("/") else "/" + h)
+    except ValueError:
+        return low, low
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    path = parts.path.rstrip("/").lower() or ""
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
+    q = urlencode(sorted(query)) if query else ""
+    pq = path + ("?" + q if q else "")
+    return (host + pq).lower(), pq.lower()
+
+
+_STEP = re.compile(r"([^/\[]+)(?:\[(\d+)\])?")
+
+
+def xpath_steps(xpath: str) -> tuple[list[str], list[str]]:
+    """(steps with index, steps without index) of an absolute xpath, lower case."""
+    full: list[str] = []
+    tags: list[str] = []
+    for part in xpath.strip("/").split("/"):
+        if not part:
+            continue
+        m = _STEP.match(part)
+        if not m:
+            continue
+        tag = m.group(1).lower()
+        full.append(f"{tag}[{m.group(2) or '1'}]")
+        tags.append(tag)
+    return full, tags

@@ -1,0 +1,174 @@
+"""Fit the matcher's weights and confidence calibration across sites; leave-one-site-out CV.
+
+    python -m replaywright.match.train /work/shared/datasets/element-relocation [--write]
+
+Scoring is linear in the per-signal similarities (`features.FEATURES`); weights are fitted
+with a listwise softmax loss (the truth should out-score every other candidate of its page)
+pooled over all sites, with an L2 prior towards zero. Confidence is a logistic model on the
+winner's margin over the runner-up and its softmax probability, fitted on out-of-fold
+(leave-one-site-out) rankings so that it reflects unseen sites. ``--write`` regenerates
+`weights.py`. No per-site weights: every site contributes to one global fit.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from replaywright.match.features import FEATURES, FIDX, PageIndex, features
+from replaywright.match.fingerprint import Fingerprint
+
+#: Features not present in the dataset get fixed priors (see weights.py); only these are fitted.
+DATASET_FEATURES = tuple(FEATURES[: FIDX["neigh_idf"] + 1])
+
+
+def load(directory: str | Path) -> list[dict]:
+    """[{site, X: [(n, F) per target], y: [truth per target]}] for every dataset file."""
+    out = []
+    for path in sorted(Path(directory).glob("*.json")):
+        data = json.loads(path.read_text())
+        cands = [Fingerprint(**e) for e in data["candidates"]]
+        page = PageIndex(cands)
+        xs, ys = [], []
+        for t in data["targets"]:
+            xs.append(features(Fingerprint(**t["element"]), page))
+            ys.append(int(t["truth"]))
+        out.append({"site": data.get("site", path.stem), "X": xs, "y": ys})
+    return out
+
+
+def _flatten(sites: list[dict]) -> tuple[list[np.ndarray], list[int]]:
+    xs, ys = [], []
+    for s in sites:
+        xs.extend(s["X"])
+        ys.extend(s["y"])
+    return xs, ys
+
+
+def fit(xs: list[np.ndarray], ys: list[int], l2: float = 0.02, iters: int = 600) -> np.ndarray:
+    """Listwise softmax fit (Adam), returns weights over `DATASET_FEATURES`."""
+    k = len(DATASET_FEATURES)
+    X = np.concatenate([x[:, :k] for x in xs])
+    offs = np.cumsum([0] + [len(x) for x in xs])
+    seg = np.repeat(np.arange(len(xs)), [len(x) for x in xs])
+    truth = np.array([o + y for o, y in zip(offs[:-1], ys, strict=True)])
+    m = len(xs)
+    w = np.ones(k) * 0.5
+    mom = np.zeros(k)
+    vel = np.zeros(k)
+    lr = 0.05
+    for it in range(1, iters + 1):
+        s = X @ w
+        mx = np.full(m, -np.inf)
+        np.maximum.at(mx, seg, s)
+        e = np.exp(s - mx[seg])
+        z = np.bincount(seg, e, m)
+        p = e / z[seg]
+        p[truth] -= 1.0
+        g = (X.T @ p) / m + l2 * w
+        mom = 0.9 * mom + 0.1 * g
+        vel = 0.999 * vel + 0.001 * g * g
+        w -= lr * (mom / (1 - 0.9**it)) / (np.sqrt(vel / (1 - 0.999**it)) + 1e-8)
+    return w
+
+
+def rank_stats(w: np.ndarray, X: np.ndarray, y: int) -> tuple[bool, float, float, float]:
+    """(top1 correct, margin, softmax prob of winner, winner score)."""
+    s = X[:, : len(w)] @ w
+    order = np.argsort(-s)
+    best = order[0]
+    second = s[order[1]] if len(s) > 1 else s[best] - 10.0
+    p = np.exp(s - s[best])
+    return bool(best == y), float(s[best] - second), float(1.0 / p.sum()), float(s[best])
+
+
+def conf_features(margin: float, prob: float) -> np.ndarray:
+    return np.array([1.0, margin, np.log(max(prob, 1e-6) / max(1 - prob, 1e-6))])
+
+
+def fit_logistic(F: np.ndarray, t: np.ndarray, l2: float = 0.01, iters: int = 3000) -> np.ndarray:
+    c = np.zeros(F.shape[1])
+    for _ in range(iters):
+        p = 1 / (1 + np.exp(-(F @ c)))
+        g = F.T @ (p - t) / len(t) + l2 * np.r_[0, c[1:]]
+        c -= 0.5 * g
+    return c
+
+
+def loso(sites: list[dict], **kw) -> tuple[list[dict], np.ndarray]:
+    """Out-of-fold rank stats of every target, each fold fitted without its site."""
+    rows = []
+    for i, s in enumerate(sites):
+        xs, ys = _flatten(sites[:i] + sites[i + 1 :])
+        w = fit(xs, ys, **kw)
+        for X, y in zip(s["X"], s["y"], strict=True):
+            ok, margin, prob, _score = rank_stats(w, X, y)
+            rows.append({"site": s["site"], "ok": ok, "margin": margin, "prob": prob})
+    F = np.array([conf_features(r["margin"], r["prob"]) for r in rows])
+    t = np.array([r["ok"] for r in rows], float)
+    return rows, fit_logistic(F, t)
+
+
+def summarize(rows: list[dict], conf: np.ndarray, threshold: float) -> dict:
+    n = len(rows)
+    c = w = a = top1 = 0
+    for r in rows:
+        p = 1 / (1 + np.exp(-(conf_features(r["margin"], r["prob"]) @ conf)))
+        top1 += r["ok"]
+        if p >= threshold:
+            c += r["ok"]
+            w += not r["ok"]
+        else:
+            a += 1
+    return {"total": n, "top1": top1, "correct": c, "wrong": w, "abstained": a}
+
+
+def main(argv: list[str]) -> None:
+    directory = argv[0]
+    sites = load(directory)
+    xs, ys = _flatten(sites)
+    rows, conf = loso(sites)
+    print("LOSO top-1:", sum(r["ok"] for r in rows), "/", len(rows))
+    for th in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95):
+        print(th, summarize(rows, conf, th))
+    for r in rows:
+        if not r["ok"]:
+            print("  miss", r["site"], round(r["margin"], 2), round(r["prob"], 2))
+    w = fit(xs, ys)
+    print("in-sample top-1:", sum(rank_stats(w, X, y)[0] for X, y in zip(xs, ys, strict=True)))
+    for name, v in zip(DATASET_FEATURES, w, strict=True):
+        print(f"  {name:16s} {v:+.3f}")
+    print("conf", conf)
+    if "--write" in argv:
+        _write(w, conf)
+
+
+def _write(w: np.ndarray, conf: np.ndarray) -> None:
+    path = Path(__file__).with_name("weights.py")
+    lines = [
+        '"""Fitted weights. Generated by `python -m replaywright.match.train DIR --write`.',
+        "",
+        "Dataset-signal weights come from one listwise fit pooled over all development sites;",
+        "live-page-only signals (role, accessible name, colours, …) have hand-set priors in",
+        "`LIVE_PRIORS` because the dataset does not record them.",
+        '"""',
+        "",
+        "FITTED: dict[str, float] = {",
+        *[f'    "{k}": {v:.4f},' for k, v in zip(DATASET_FEATURES, w, strict=True)],
+        "}",
+        "",
+        "#: logistic calibration over (1, margin, logit(softmax prob of the winner))",
+        f"CONFIDENCE: tuple[float, float, float] = ({conf[0]:.4f}, {conf[1]:.4f}, {conf[2]:.4f})",
+        "",
+    ]
+    old = path.read_text() if path.exists() else ""
+    marker = "# --- hand-set priors below ---"
+    tail = old[old.index(marker) :] if marker in old else marker + "\n"
+    path.write_text("\n".join(lines) + "\n" + tail)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
