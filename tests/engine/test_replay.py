@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -86,10 +87,17 @@ async def test_failed_run_stores_nothing(
     assert result.cache_note == "not saved: the run failed"
 
 
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 async def test_unreachable_url_is_a_clear_error(browser: BrowserSession, tmp_path: Path) -> None:
-    flow = flow_from("url: http://127.0.0.1:9/\nsteps:\n  - Click the Go button\n", tmp_path)
-    result = await run(await browser.new_page(), flow, "http://127.0.0.1:9/")
+    url = f"http://127.0.0.1:{_closed_port()}/"
+    flow = flow_from(f"url: {url}\nsteps:\n  - Click the Go button\n", tmp_path)
+    result = await run(await browser.new_page(), flow, url)
     assert not result.passed
     assert "cannot open the start page" in result.error
-    assert "http://127.0.0.1:9/" in result.error and "ERR_CONNECTION_REFUSED" in result.error
+    assert url in result.error and "ERR_CONNECTION_REFUSED" in result.error
     assert str(tmp_path / "flow.yaml") in result.error

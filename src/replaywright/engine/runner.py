@@ -208,7 +208,10 @@ class Runner:
             except CorruptEntry as exc:
                 step.note = f"{exc}; re-resolving"
         step.cache_key = key if cacheable else None
-        located = await self._locate(intent, entry, deadline, step)
+        # An explicit step timeout says the element may take a while: wait for the cached
+        # element for half of it before healing.
+        patience = spec.timeout / 2 if spec.timeout else 0.0
+        located = await self._locate(intent, entry, deadline, patience)
         if intent.action is Action.EXPECT_TEXT:
             await self._expect_text(located.handle, intent.value or "", deadline)
         elif intent.action is not Action.EXPECT_VISIBLE:
@@ -261,18 +264,26 @@ class Runner:
     # -- finding the element ------------------------------------------------------------
 
     async def _locate(self, intent: Intent, entry: CacheEntry | None, deadline: float,
-                      step: StepResult) -> _Located:
+                      patience: float) -> _Located:
+        """Find the step's element. With a cached entry, keep trying the cache for `patience`
+        seconds (the element may still be rendering) before healing."""
         if entry is not None and entry.fingerprint is not None:
-            fast = await self._fast_path(entry, intent)
-            if fast is not None:
-                return fast
-            snapshot = await take_snapshot(self.page)
-            match = self.matcher.match(entry.fingerprint, snapshot.fingerprints, intent.target)
-            if match.confident and match.index is not None:
-                element = snapshot.elements[match.index]
-                return _Located(await element.handle(), element.frame, element.fingerprint,
-                                element, "cached", confidence=match.confidence,
-                                note="relocated by fingerprint")
+            give_up = time.monotonic() + patience
+            while True:
+                fast = await self._fast_path(entry, intent)
+                if fast is not None:
+                    return fast
+                snapshot = await take_snapshot(self.page)
+                match = self.matcher.match(entry.fingerprint, snapshot.fingerprints,
+                                           intent.target)
+                if match.confident and match.index is not None:
+                    element = snapshot.elements[match.index]
+                    return _Located(await element.handle(), element.frame, element.fingerprint,
+                                    element, "cached", confidence=match.confidence,
+                                    note="relocated by fingerprint")
+                if time.monotonic() + POLL_INTERVAL >= give_up:
+                    break
+                await asyncio.sleep(POLL_INTERVAL)
             why = (f"fingerprint match not confident ({match.confidence:.2f} < "
                    f"{self.matcher.threshold:.2f}); healed from the description")
             located = await self._resolve(intent, deadline, hint=entry.fingerprint,
