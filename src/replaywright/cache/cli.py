@@ -1,0 +1,343 @@
+"""`replaywright cache …` and `replaywright serve …` commands.
+
+Mount with::
+
+    app.add_typer(cache_app, name="cache")
+    app.add_typer(serve_app, name="serve")
+
+or run standalone: `python -m replaywright.cache.cli cache ls`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from replaywright.cache.entry import CacheEntry
+from replaywright.cache.factory import CACHE_ENV, TOKEN_ENV, open_store
+from replaywright.cache.policy import purge_expired, ttl_days
+from replaywright.cache.store import CacheError, CorruptEntry, Store
+
+cache_app = typer.Typer(help="Inspect and manage the step cache.", no_args_is_help=True)
+serve_app = typer.Typer(help="Run the team cache server, manage its API tokens.")
+token_app = typer.Typer(help="API tokens of the cache server.", no_args_is_help=True)
+serve_app.add_typer(token_app, name="token")
+
+CacheOpt = Annotated[str | None, typer.Option(
+    "--cache", envvar=CACHE_ENV, show_envvar=True,
+    help="Cache URL: file path / sqlite:///…, postgresql://…, http(s)://… "
+         "(default: .replaywright/cache.db).")]
+TokenOpt = Annotated[str | None, typer.Option(
+    "--token", envvar=TOKEN_ENV, show_envvar=True, help="API token for an http(s) cache.")]
+ScopeOpt = Annotated[str | None, typer.Option("--scope", help="Only this scope.")]
+DbOpt = Annotated[str | None, typer.Option(
+    "--db", envvar="REPLAYWRIGHT_SERVER_DB", show_envvar=True,
+    help="Server database: postgresql://… (or an SQLite path).")]
+
+
+def _open(cache: str | None, token: str | None) -> Store:
+    try:
+        return open_store(cache, token)
+    except CacheError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    typer.echo(f"error: {exc}", err=True)
+    return typer.Exit(1)
+
+
+def _when(dt: datetime) -> str:
+    return dt.strftime("%Y-%m-%d %H:%M")
+
+
+def _report_corrupt(exc: CorruptEntry) -> None:
+    typer.echo(f"warning: {exc}", err=True)
+
+
+# -- cache ---------------------------------------------------------------------------------
+
+@cache_app.command("ls")
+def ls(cache: CacheOpt = None, token: TokenOpt = None, scope: ScopeOpt = None) -> None:
+    """List entries: scope, key, flow, step, hits, heals, last used."""
+    store = _open(cache, token)
+    try:
+        n = 0
+        for e in store.entries(scope, on_corrupt=_report_corrupt):
+            n += 1
+            typer.echo(f"{e.scope}\t{e.key}\t{e.flow}\t{e.step}\thits={e.hits}"
+                       f"\theals={e.heals}\tv{e.version}\t{_when(e.last_used_at)}")
+        typer.echo(f"{n} entr{'y' if n == 1 else 'ies'}", err=True)
+    except CacheError as exc:
+        raise _fail(exc) from None
+    finally:
+        store.close()
+
+
+@cache_app.command("show")
+def show(key: Annotated[str, typer.Argument(help="Entry key (or a unique prefix).")],
+         cache: CacheOpt = None, token: TokenOpt = None, scope: ScopeOpt = None) -> None:
+    """Print entries with this key (in every scope unless --scope) as JSON."""
+    store = _open(cache, token)
+    try:
+        if scope is not None and (entry := store.get(scope, key)) is not None:
+            found = [entry]
+        else:
+            found = [e for e in store.entries(scope, on_corrupt=_report_corrupt)
+                     if e.key.startswith(key)]
+        if not found:
+            typer.echo(f"no entry {key!r}" + (f" in scope {scope!r}" if scope else ""),
+                       err=True)
+            raise typer.Exit(1)
+        for entry in found:
+            typer.echo(entry.model_dump_json(indent=2))
+    except CacheError as exc:
+        raise _fail(exc) from None
+    finally:
+        store.close()
+
+
+@cache_app.command("rm")
+def rm(key: Annotated[str | None, typer.Argument(help="Entry key; omit with --scope to "
+                                                      "remove the whole scope.")] = None,
+       cache: CacheOpt = None, token: TokenOpt = None, scope: ScopeOpt = None) -> None:
+    """Remove one entry (from --scope, or from every scope), or a whole scope."""
+    if key is None and scope is None:
+        typer.echo("error: give a KEY, or --scope to remove a whole scope", err=True)
+        raise typer.Exit(2)
+    store = _open(cache, token)
+    try:
+        if key is None:
+            n = store.delete_scope(scope)
+        elif scope is not None:
+            n = int(store.delete(scope, key))
+        else:
+            n = sum(int(store.delete(s, key)) for s in store.scopes())
+        typer.echo(f"removed {n} entr{'y' if n == 1 else 'ies'}")
+        if n == 0 and key is not None:
+            raise typer.Exit(1)
+    except CacheError as exc:
+        raise _fail(exc) from None
+    finally:
+        store.close()
+
+
+@cache_app.command("purge")
+def purge(cache: CacheOpt = None, token: TokenOpt = None,
+          days: Annotated[int | None, typer.Option(
+              "--days", min=0, help="Remove entries unused for this many days "
+                                    "(default REPLAYWRIGHT_CACHE_TTL_DAYS or 90).")] = None,
+          ) -> None:
+    """Remove expired entries (unused for 90 days by default)."""
+    store = _open(cache, token)
+    try:
+        n = purge_expired(store, ttl_days() if days is None else days)
+        typer.echo(f"purged {n} expired entr{'y' if n == 1 else 'ies'}")
+    except CacheError as exc:
+        raise _fail(exc) from None
+    finally:
+        store.close()
+
+
+@cache_app.command("export")
+def export(cache: CacheOpt = None, token: TokenOpt = None, scope: ScopeOpt = None,
+           output: Annotated[Path | None, typer.Option(
+               "--output", "-o", help="File to write (default: stdout).")] = None) -> None:
+    """Write entries as JSON lines."""
+    store = _open(cache, token)
+    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        n = 0
+        for entry in store.entries(scope, on_corrupt=_report_corrupt):
+            out.write(entry.model_dump_json() + "\n")
+            n += 1
+        typer.echo(f"exported {n} entr{'y' if n == 1 else 'ies'}", err=True)
+    except CacheError as exc:
+        raise _fail(exc) from None
+    finally:
+        if output:
+            out.close()
+        store.close()
+
+
+@cache_app.command("import")
+def import_(file: Annotated[Path, typer.Argument(help="JSON lines file ('-' for stdin).")],
+            cache: CacheOpt = None, token: TokenOpt = None,
+            scope: Annotated[str | None, typer.Option(
+                "--scope", help="Import into this scope instead of each entry's own.")] = None,
+            ) -> None:
+    """Read entries from JSON lines (as written by export); each replaces the stored one."""
+    source = sys.stdin if str(file) == "-" else file.open(encoding="utf-8")
+    store = _open(cache, token)
+    imported, bad = 0, 0
+    try:
+        for number, line in enumerate(source, 1):
+            if not line.strip():
+                continue
+            try:
+                entry = CacheEntry.model_validate_json(line)
+            except ValidationError as exc:
+                bad += 1
+                typer.echo(f"{file}:{number}: not a cache entry: "
+                           f"{str(exc).splitlines()[0]}", err=True)
+                continue
+            if scope is not None:
+                entry = entry.model_copy(update={"scope": scope})
+            store.put(entry)
+            imported += 1
+    except CacheError as exc:
+        raise _fail(exc) from None
+    finally:
+        if source is not sys.stdin:
+            source.close()
+        store.close()
+    typer.echo(f"imported {imported} entr{'y' if imported == 1 else 'ies'}"
+               + (f", {bad} bad line{'s' if bad != 1 else ''}" if bad else ""))
+    if bad:
+        raise typer.Exit(1)
+
+
+def compute_stats(store: Store, scope: str | None = None) -> dict:
+    """Entries, scopes, hits, heals, last used and size (bytes of JSON) of a store."""
+    corrupt: list[CorruptEntry] = []
+    stats = {"entries": 0, "scopes": 0, "hits": 0, "heals": 0, "last_used": None,
+             "size_bytes": 0, "corrupt": 0}
+    scopes: set[str] = set()
+    last: datetime | None = None
+    for e in store.entries(scope, on_corrupt=corrupt.append):
+        stats["entries"] += 1
+        stats["hits"] += e.hits
+        stats["heals"] += e.heals
+        stats["size_bytes"] += len(e.model_dump_json().encode())
+        scopes.add(e.scope)
+        last = e.last_used_at if last is None or e.last_used_at > last else last
+    stats["scopes"] = len(scopes)
+    stats["corrupt"] = len(corrupt)
+    stats["last_used"] = last.isoformat() if last else None
+    return stats
+
+
+@cache_app.command("stats")
+def stats(cache: CacheOpt = None, token: TokenOpt = None, scope: ScopeOpt = None,
+          as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Entries, hits, heals, last used, size."""
+    store = _open(cache, token)
+    try:
+        result = compute_stats(store, scope)
+    except CacheError as exc:
+        raise _fail(exc) from None
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    for name, value in result.items():
+        typer.echo(f"{name.replace('_', ' ')}: {value if value is not None else '-'}")
+
+
+# -- serve ---------------------------------------------------------------------------------
+
+def _need_db(ctx: typer.Context, db: str | None) -> str:
+    db = db or (ctx.obj or {}).get("db")
+    if not db:
+        typer.echo("error: give --db postgresql://… (or set REPLAYWRIGHT_SERVER_DB)", err=True)
+        raise typer.Exit(2)
+    return db
+
+
+def _admin(ctx: typer.Context, db: str | None):
+    from replaywright.cache.server import open_backend
+
+    try:
+        return open_backend(_need_db(ctx, db))
+    except CacheError as exc:
+        raise _fail(exc) from None
+
+
+@serve_app.callback(invoke_without_command=True)
+def serve(ctx: typer.Context, db: DbOpt = None,
+          host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="TCP port.")] = 8377,
+          log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
+          ) -> None:
+    """Run the team cache server (FastAPI; OpenAPI spec at /openapi.json)."""
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand is not None:
+        return
+    from replaywright.cache.server import serve as run_server
+
+    db = _need_db(ctx, db)
+    typer.echo(f"replaywright cache server on http://{host}:{port}", err=True)
+    try:
+        run_server(db, host=host, port=port, log_level=log_level)
+    except CacheError as exc:
+        raise _fail(exc) from None
+
+
+@token_app.command("create")
+def token_create(ctx: typer.Context,
+                 org: Annotated[str, typer.Option("--org", help="Organisation.")],
+                 label: Annotated[str, typer.Option(help="A note, e.g. 'CI'.")] = "",
+                 db: DbOpt = None) -> None:
+    """Create a token for ORG (creating the organisation if new); prints it once."""
+    if not org.strip() or len(org) > 200:
+        typer.echo("error: --org must be 1-200 characters", err=True)
+        raise typer.Exit(2)
+    store = _admin(ctx, db)
+    try:
+        token_id, secret = store.create_token(org, label)
+    finally:
+        store.close()
+    typer.echo(f"token id {token_id} for organisation {org!r} (shown once, store it now):",
+               err=True)
+    typer.echo(secret)
+
+
+@token_app.command("revoke")
+def token_revoke(ctx: typer.Context,
+                 token: Annotated[str, typer.Argument(help="Token id (or the token).")],
+                 db: DbOpt = None) -> None:
+    """Revoke a token; it is refused from the next request on."""
+    store = _admin(ctx, db)
+    try:
+        done = store.revoke_token(token)
+    finally:
+        store.close()
+    if not done:
+        typer.echo("error: no such active token", err=True)
+        raise typer.Exit(1)
+    typer.echo("revoked")
+
+
+@token_app.command("ls")
+def token_ls(ctx: typer.Context,
+             org: Annotated[str | None, typer.Option("--org", help="Only this org.")] = None,
+             db: DbOpt = None) -> None:
+    """List tokens (ids, orgs, labels; never the secrets)."""
+    store = _admin(ctx, db)
+    try:
+        rows = store.list_tokens(org)
+    finally:
+        store.close()
+    for r in rows:
+        state = "revoked" if r["revoked"] else "active"
+        typer.echo(f"{r['id']}\t{r['org']}\t{state}\t{r['created_at']}\t{r['label']}")
+
+
+def main_app() -> typer.Typer:
+    """A throwaway top-level app with both groups mounted (for `python -m`)."""
+    app = typer.Typer(no_args_is_help=True)
+    app.add_typer(cache_app, name="cache")
+    app.add_typer(serve_app, name="serve")
+    return app
+
+
+if __name__ == "__main__":
+    main_app()()
