@@ -5,11 +5,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from replaywright.browser.launch import BrowserOptions, open_browser
-from replaywright.cache.sqlite import SQLiteStore
+from replaywright.cache.factory import open_store
+from replaywright.cache.git import cache_scope
+from replaywright.cache.policy import SaveDecision, is_ci, save_decision, ttl_days
 from replaywright.engine.results import RunResult
 from replaywright.engine.runner import CachePlan, Runner, RunOptions
 from replaywright.flow.model import Flow
@@ -17,11 +21,23 @@ from replaywright.report import console
 
 
 def cache_plan(cache_url: str | None, token: str | None, *, no_cache: bool,
-               save_cache: bool) -> CachePlan:
+               save_cache: bool, cwd: Path | None = None,
+               env: Mapping[str, str] | None = None) -> CachePlan:
+    """The cache a run uses: backend from the URL, scopes from git, saving from policy."""
     if no_cache:
-        return CachePlan(store=None, enabled=False, save=False, save_note="cache off (--no-cache)")
-    store = SQLiteStore(cache_url or ".replaywright/cache.db")
-    return CachePlan(store=store, save=True)
+        return CachePlan(store=None, enabled=False)
+    env = os.environ if env is None else env
+    cwd = cwd or Path.cwd()
+    scope = cache_scope(cwd, env=env)
+    protected = tuple(b.strip() for b in env.get("REPLAYWRIGHT_PROTECTED_BRANCHES",
+                                                  "main,master").split(",") if b.strip())
+
+    def decide(passed: bool) -> SaveDecision:
+        return save_decision(passed, is_ci(env), scope.branch, protected=protected,
+                             save_flag=save_cache)
+
+    return CachePlan(store=open_store(cache_url, token), scope=scope, decide=decide,
+                     ttl_days=ttl_days(env))
 
 
 async def run_flow(flow: Flow, params: Mapping[str, Any], *, base_url: str | None = None,

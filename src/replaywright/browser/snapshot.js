@@ -50,14 +50,14 @@
     if (lb) lb.split(/\s+/).forEach((id) => { const t = byId(el, id); if (t) parts.push(t.innerText || t.textContent); });
     if (el.labels && el.labels.length) {
       for (const label of el.labels) {
-        let t = label.innerText || label.textContent || "";
+        let t = label.textContent || "";
         if (label.contains(el) && el.value) t = t.replace(el.value, "");
         parts.push(t);
       }
     } else if (el.id) {
       const r = rootOf(el);
       const lab = r.querySelector ? r.querySelector(`label[for="${CSS.escape(el.id)}"]`) : null;
-      if (lab) parts.push(lab.innerText || lab.textContent);
+      if (lab) parts.push(lab.textContent);
     }
     return cap(parts.join(" "));
   };
@@ -74,7 +74,9 @@
       return cap(el.value || el.getAttribute("placeholder") || "");
     }
     if (tag === "select") return cap(el.selectedOptions && el.selectedOptions[0] ? el.selectedOptions[0].text : "");
-    return cap(el.innerText !== undefined ? el.innerText : el.textContent);
+    // innerText skips hidden text but applies text-transform; the words as written matter more
+    if (el.innerText === undefined || getComputedStyle(el).textTransform !== "none") return cap(el.textContent);
+    return cap(el.innerText);
   };
   const accessibleName = (el, label, text) => {
     const aria = el.getAttribute("aria-label");

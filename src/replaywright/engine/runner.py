@@ -27,7 +27,9 @@ from replaywright.browser.actions import action_code, perform, settle
 from replaywright.browser.selectors import locate, locator_code, stable_selectors
 from replaywright.browser.snapshot import Element, Snapshot, describe, take_snapshot
 from replaywright.cache.entry import CacheEntry, utcnow
+from replaywright.cache.git import DEFAULT_SCOPE, CacheScope, finish, lookup
 from replaywright.cache.keys import step_key
+from replaywright.cache.policy import DEFAULT_TTL_DAYS, SaveDecision, cacheable
 from replaywright.cache.store import CorruptEntry, Store, VersionConflict
 from replaywright.codegen.expressions import value_expression
 from replaywright.engine.results import RunResult, StepResult
@@ -38,31 +40,31 @@ from replaywright.flow.template import Context, render
 from replaywright.match import Matcher
 from replaywright.match.fingerprint import Fingerprint, Selector
 from replaywright.resolve.base import Resolution, Resolver
-from replaywright.resolve.local import LocalResolver
+from replaywright.resolve.local import MIN_SCORE, LocalResolver
 
 DEFAULT_TIMEOUT = 10.0
 POLL_INTERVAL = 0.25
 
 
+def _always_save(passed: bool) -> SaveDecision:
+    return SaveDecision(passed, "saved" if passed else "not saved: the run failed")
+
+
 @dataclass
 class CachePlan:
-    """Where entries are read from and written to, and whether this run may write."""
+    """Where entries are read from and written to, and whether a finished run may write."""
 
     store: Store | None = None
-    read_scopes: list[str] = field(default_factory=lambda: ["default"])
-    write_scope: str = "default"
-    save: bool = True
-    save_note: str = ""
+    scope: CacheScope = field(default_factory=lambda: CacheScope(read=[DEFAULT_SCOPE],
+                                                                 write=DEFAULT_SCOPE))
+    decide: Callable[[bool], SaveDecision] = _always_save
     enabled: bool = True
+    ttl_days: int | None = DEFAULT_TTL_DAYS
 
     def lookup(self, key: str) -> CacheEntry | None:
         if self.store is None or not self.enabled:
             return None
-        for scope in self.read_scopes:
-            entry = self.store.get(scope, key)
-            if entry is not None:
-                return entry
-        return None
+        return lookup(self.store, self.scope, key, ttl_days=self.ttl_days)
 
 
 @dataclass
@@ -110,6 +112,7 @@ class Runner:
         self.resolver = resolver or LocalResolver()
         self.matcher = matcher or Matcher()
         self.options = options or RunOptions()
+        self._description_check = LocalResolver()
 
     async def run(self, flow: Flow, params: Mapping[str, Any] | None = None) -> RunResult:
         started = time.monotonic()
@@ -148,12 +151,11 @@ class Runner:
         plan = self.cache
         if plan.store is None or not plan.enabled:
             return False, "cache off"
+        decision = plan.decide(passed)
         if not pending:
-            return False, "nothing new to save"
-        if not passed:
-            return False, "not saved: the run failed"
-        if not plan.save:
-            return False, plan.save_note or "not saved"
+            return False, "nothing new to save" if passed else decision.reason
+        if not decision.save:
+            return False, decision.reason
         written = 0
         for item in pending:
             try:
@@ -161,7 +163,9 @@ class Runner:
                 written += 1
             except VersionConflict:
                 continue  # another run wrote the same step first; its entry stands
-        return written > 0, f"saved {written} entr{'y' if written == 1 else 'ies'}"
+        if written:
+            finish(plan.store, plan.scope)
+        return written > 0, f"{decision.reason} ({written} entr{'y' if written == 1 else 'ies'})"
 
     # -- one step -----------------------------------------------------------------------
 
@@ -178,11 +182,15 @@ class Runner:
             step.action = intent.action.value
             if intent.needs_element and intent.action is not Action.EXPECT_HIDDEN:
                 used = {**target.used, **(value.used if value else {})}
-                volatile = target.volatile or (value.volatile if value else False)
+                decision = cacheable(
+                    intent.action.value, step_cache=spec.cache, templates=[spec.text],
+                    values_volatile=target.volatile or bool(value and value.volatile),
+                    no_cache=not self.cache.enabled)
+                if not decision and self.cache.enabled:
+                    step.note = f"not cached: {decision.reason}"
                 key = step_key(flow.name, spec.text, intent.action.value, used, occurrence)
-                cacheable = spec.cache and not volatile and self.cache.enabled
-                await self._element_step(step, flow, spec, template, intent, key, cacheable,
-                                         timeout, base_dir, pending)
+                await self._element_step(step, flow, spec, template, intent, key,
+                                         bool(decision), timeout, base_dir, pending)
             else:
                 await self._live_step(intent, timeout)
                 step.status = "live"
@@ -243,7 +251,7 @@ class Runner:
                 pending.append(_Pending(record, entry.version if entry else None))
 
     def _touch(self, entry: CacheEntry) -> None:
-        if self.cache.store is not None and self.cache.save:
+        if self.cache.store is not None:
             self.cache.store.touch(entry.scope, entry.key, utcnow())
 
     def _record(self, flow: Flow, spec: StepSpec, intent: Intent, key: str, located: _Located,
@@ -253,9 +261,9 @@ class Runner:
         if entry is not None:
             healed = entry.healed(located.fingerprint, selectors, located.note, step.code,
                                   step.usage)
-            return healed.model_copy(update={"scope": self.cache.write_scope,
+            return healed.model_copy(update={"scope": self.cache.scope.write,
                                              "data": {**entry.data, **data}})
-        return CacheEntry(key=key, scope=self.cache.write_scope, flow=flow.name,
+        return CacheEntry(key=key, scope=self.cache.scope.write, flow=flow.name,
                           step=spec.text, action=intent.action.value,
                           fingerprint=located.fingerprint, selectors=selectors, code=step.code,
                           resolver=getattr(self.resolver, "name", "resolver"),
@@ -276,21 +284,30 @@ class Runner:
                 snapshot = await take_snapshot(self.page)
                 match = self.matcher.match(entry.fingerprint, snapshot.fingerprints,
                                            intent.target)
-                if match.confident and match.index is not None:
-                    element = snapshot.elements[match.index]
+                element = snapshot.elements[match.index] if match.index is not None else None
+                if match.confident and element is not None and self._fits(intent, snapshot,
+                                                                         element):
                     return _Located(await element.handle(), element.frame, element.fingerprint,
                                     element, "cached", confidence=match.confidence,
                                     note="relocated by fingerprint")
                 if time.monotonic() + POLL_INTERVAL >= give_up:
                     break
                 await asyncio.sleep(POLL_INTERVAL)
-            why = (f"fingerprint match not confident ({match.confidence:.2f} < "
-                   f"{self.matcher.threshold:.2f}); healed from the description")
+            if match.confident and element is not None:
+                why = (f"the relocated element {element.summary()} no longer fits the step's "
+                       "description; healed from the description")
+            else:
+                why = (f"fingerprint match not confident ({match.confidence:.2f} < "
+                       f"{self.matcher.threshold:.2f}); healed from the description")
             located = await self._resolve(intent, deadline, hint=entry.fingerprint,
                                           first=snapshot)
             located.status, located.note = "healed", why
             return located
         return await self._resolve(intent, deadline)
+
+    def _fits(self, intent: Intent, snapshot: Snapshot, element: Element) -> bool:
+        """A relocation must still be describable by the step's own words."""
+        return self._description_check.fit(intent, snapshot, element) >= MIN_SCORE
 
     async def _fast_path(self, entry: CacheEntry, intent: Intent) -> _Located | None:
         """Stored selectors → exactly one element that still agrees with the fingerprint."""

@@ -168,12 +168,14 @@ def _action_fit(action: Action, el: Element) -> float:
     return 1.0
 
 
-def name_score(query: str, el: Element) -> float:
+def name_score(query: str, el: Element, machine_names: bool = True) -> float:
+    """How well the element's visible names (and, with `machine_names`, its id / name /
+    test id) match the query."""
     fp = el.fingerprint
     best = max(phrase_score(query, fp.accessible_name), phrase_score(query, fp.label),
                phrase_score(query, fp.text), phrase_score(query, fp.placeholder),
                phrase_score(query, fp.title), phrase_score(query, fp.alt))
-    if best < 0.6:  # fall back to machine names: id="search-box", name="email"
+    if best < 0.6 and machine_names:  # fall back to machine names: id="search-box", name="email"
         machine = " ".join(re.sub(r"[-_]+", " ", s) for s in (fp.test_id, fp.id, fp.name))
         best = max(best, 0.5 * phrase_score(query, machine))
     return best
@@ -268,10 +270,21 @@ class LocalResolver:
                           reason=f"local: best match {best_score:.2f}, next {runner_up:.2f}",
                           candidates=scored[:5])
 
-    def _score(self, query: TargetQuery, intent: Intent, el: Element) -> float:
+    def fit(self, intent: Intent, snapshot: Snapshot, element: Element) -> float:
+        """How well one element fits the step's description (0..1); the engine uses it to
+        refuse a fingerprint relocation that no longer fits what the step says."""
+        query = parse_target(intent.target)
+        scored = [(element, self._score(query, intent, element, machine_names=False))]
+        try:
+            return self._apply_relation(query, scored, snapshot.elements)[0][1]
+        except StepFailed:  # the relation's anchor is gone: the description no longer fits
+            return 0.0
+
+    def _score(self, query: TargetQuery, intent: Intent, el: Element,
+               machine_names: bool = True) -> float:
         fp = el.fingerprint
         if query.name:
-            score = name_score(query.name, el)
+            score = name_score(query.name, el, machine_names)
             if query.quoted and normalize(query.name) not in {
                     normalize(fp.accessible_name), normalize(fp.text), normalize(fp.label)}:
                 score *= 0.8

@@ -182,9 +182,6 @@
       $("basket-sum").textContent = "Total: " + money(cartTotal(cart));
     }
     render();
-    $("btn-proceed").addEventListener("click", function () {
-      window.location.href = "checkout.html";
-    });
   }
 
   function giftFromFrame() {
