@@ -11,12 +11,25 @@ CACHE_ENV = "REPLAYWRIGHT_CACHE"
 TOKEN_ENV = "REPLAYWRIGHT_TOKEN"
 
 
+def sqlite_path(url: str) -> str:
+    """`sqlite:///rel.db` → rel.db, `sqlite:////abs/c.db` → /abs/c.db (SQLAlchemy style),
+    `sqlite:c.db` → c.db; anything else is a path already."""
+    if not url.startswith("sqlite:"):
+        return url
+    rest = url[len("sqlite:"):]
+    if rest.startswith("///"):
+        return rest[3:]
+    if rest.startswith("//"):
+        return rest[2:]
+    return rest
+
+
 def open_store(url: str | None = None, token: str | None = None,
                root: Path = Path(".replaywright")) -> Store:
     """Open a cache store.
 
     - None (and no `REPLAYWRIGHT_CACHE`): SQLite at `root/cache.db`;
-    - `sqlite:///path/to/cache.db`, `sqlite:relative.db` or a plain file path: SQLite;
+    - a file path, `sqlite:///relative.db` or `sqlite:////absolute/cache.db`: SQLite;
     - `postgresql://user@host:5432/db[?schema=name]` (or `postgres://`): PostgreSQL;
     - `http(s)://host[:port]`: the team cache server, authenticated with `token`
       (default `REPLAYWRIGHT_TOKEN`).
@@ -42,9 +55,7 @@ def open_store(url: str | None = None, token: str | None = None,
     if scheme == "sqlite":
         from replaywright.cache.sqlite import SQLiteStore
 
-        path = url[len("sqlite:"):]
-        path = path[2:] if path.startswith("//") else path  # sqlite:///abs -> /abs
-        return SQLiteStore(path or Path(root) / "cache.db")
+        return SQLiteStore(sqlite_path(url) or Path(root) / "cache.db")
     if scheme:
         raise CacheError(f"unsupported cache URL {url!r}: use a file path, sqlite:///…, "
                          "postgresql://… or http(s)://…")

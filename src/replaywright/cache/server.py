@@ -79,10 +79,10 @@ def open_backend(db: str) -> SQLStore:
         from replaywright.cache.postgres import PostgresStore
 
         return PostgresStore(db, pool_size=8)
+    from replaywright.cache.factory import sqlite_path
     from replaywright.cache.sqlite import SQLiteStore
 
-    path = db[len("sqlite:"):] if db.startswith("sqlite:") else db
-    return SQLiteStore(path[2:] if path.startswith("//") else path)
+    return SQLiteStore(sqlite_path(db))
 
 
 async def read_model(request: Request, model: type[M]) -> M:
