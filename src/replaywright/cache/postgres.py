@@ -139,7 +139,7 @@ class PostgresStore(SQLStore):
                 self._pool.put(conn)
 
     @contextmanager
-    def _tx(self) -> Iterator[_Cursor]:
+    def _tx(self, write: bool = True) -> Iterator[_Cursor]:
         with self._conn() as conn, conn.transaction(), conn.cursor() as cur:
             yield _Cursor(cur, qmark=False)
 

@@ -73,7 +73,8 @@ class SQLStore:
 
     # -- subclass hooks ---------------------------------------------------------------------
 
-    def _tx(self) -> AbstractContextManager[_Cursor]:  # pragma: no cover - abstract
+    def _tx(self, write: bool = True) -> AbstractContextManager[_Cursor]:  # pragma: no cover
+        """One transaction; `write=False` lets SQLite readers run beside a writer."""
         raise NotImplementedError
 
     def _ts(self, dt: datetime) -> Any:
@@ -111,7 +112,7 @@ class SQLStore:
     # -- the Store protocol -----------------------------------------------------------------
 
     def get(self, scope: str, key: str) -> CacheEntry | None:
-        with self._tx() as cur:
+        with self._tx(write=False) as cur:
             row = cur.execute(
                 "SELECT body, version, hits, last_used_at FROM entries"
                 " WHERE org=? AND scope=? AND key=?", (self.org, scope, key),
@@ -194,7 +195,7 @@ class SQLStore:
             args += [after[0], after[0], after[1]]
         query += " ORDER BY scope, key LIMIT ?"
         args.append(limit)
-        with self._tx() as cur:
+        with self._tx(write=False) as cur:
             return list(cur.execute(query, args).fetchall())
 
     def entries(self, scope: str | None = None, *,
@@ -219,7 +220,7 @@ class SQLStore:
                                (self.org, self._ts(unused_since))).rowcount
 
     def scopes(self) -> list[str]:
-        with self._tx() as cur:
+        with self._tx(write=False) as cur:
             rows = cur.execute("SELECT DISTINCT scope FROM entries WHERE org=? ORDER BY scope",
                                (self.org,)).fetchall()
         return [r[0] for r in rows]
@@ -251,7 +252,7 @@ class SQLStore:
                                (self.org, scope)).rowcount
 
     def get_meta(self, name: str) -> str | None:
-        with self._tx() as cur:
+        with self._tx(write=False) as cur:
             row = cur.execute("SELECT value FROM meta WHERE org=? AND name=?",
                               (self.org, name)).fetchone()
         return None if row is None else row[0]
@@ -265,7 +266,7 @@ class SQLStore:
             )
 
     def list_meta(self, prefix: str = "") -> dict[str, str]:
-        with self._tx() as cur:
+        with self._tx(write=False) as cur:
             rows = cur.execute("SELECT name, value FROM meta WHERE org=? ORDER BY name",
                                (self.org,)).fetchall()
         return {n: v for n, v in rows if n.startswith(prefix)}
@@ -303,7 +304,7 @@ class SQLStore:
         args: tuple = ()
         if org is not None:
             query, args = query + " WHERE org=?", (org,)
-        with self._tx() as cur:
+        with self._tx(write=False) as cur:
             rows = cur.execute(query + " ORDER BY org, created_at", args).fetchall()
         return [{"id": r[0], "org": r[1], "label": r[2], "created_at": str(r[3]),
                  "revoked": r[4] is not None} for r in rows]
@@ -312,7 +313,7 @@ class SQLStore:
         """The organisation of a valid, unrevoked token, else None."""
         if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
             return None
-        with self._tx() as cur:
+        with self._tx(write=False) as cur:
             row = cur.execute("SELECT org FROM tokens WHERE hash=? AND revoked_at IS NULL",
                               (hash_token(secret),)).fetchone()
         return None if row is None else row[0]

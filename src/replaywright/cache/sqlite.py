@@ -106,9 +106,9 @@ class SQLiteStore(SQLStore):
             return self._db.execute("PRAGMA user_version").fetchone()[0]
 
     @contextmanager
-    def _tx(self) -> Iterator[_Cursor]:
+    def _tx(self, write: bool = True) -> Iterator[_Cursor]:
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
                 yield _Cursor(self._db.cursor(), qmark=True)
             except BaseException:
