@@ -54,6 +54,10 @@ FEATURES: tuple[str, ...] = (
     "shape_ratio",
     "neigh_jacc",
     "neigh_idf",
+    "attr_words",
+    "context_words",
+    "href_words",
+    "ordinal_eq",
     # live-page signals (empty in the element-relocation dataset)
     "role_eq",
     "acc_name_sim",
@@ -215,6 +219,10 @@ class PageIndex:
         self.page_w = max(pw, 1.0)
         self.page_h = max(ph, 1.0)
         self.neigh = _Tokens([set(nz.words(f.neighbor_text)) for f in c])
+        self.attrw = _Tokens([nz.attr_words(f.id, f.name, f.classes) for f in c])
+        self.ctxw = _Tokens([nz.context_words(f.xpath, f.idxpath) for f in c])
+        self.hrefw = _Tokens([nz.href_words(f.href) for f in c])
+        self.ordinal = np.array([nz.ordinal(f.xpath) for f in c])
         # live-page signals
         self.role = [f.role.lower() for f in c]
         self.acc = [nz.text(f.accessible_name) for f in c]
@@ -347,6 +355,18 @@ def features(target: Fingerprint, page: PageIndex) -> np.ndarray:
         j, wj = page.neigh.overlap(nw)
         X[:, col["neigh_jacc"]] = j
         X[:, col["neigh_idf"]] = wj
+
+    aw = nz.attr_words(t.id, t.name, t.classes)
+    if aw:
+        X[:, col["attr_words"]] = page.attrw.overlap(aw)[1]
+    cw = nz.context_words(t.xpath, t.idxpath)
+    if cw:
+        X[:, col["context_words"]] = page.ctxw.overlap(cw)[1]
+    hw = nz.href_words(t.href)
+    if hw:
+        X[:, col["href_words"]] = page.hrefw.overlap(hw)[1]
+    if t.xpath:
+        X[:, col["ordinal_eq"]] = page.ordinal == nz.ordinal(t.xpath)
 
     if page.has_live or t.role or t.accessible_name or t.test_id:
         X[:, col["role_eq"]] = _eq(t.role.lower(), page.role)

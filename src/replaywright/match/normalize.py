@@ -122,3 +122,58 @@ def xpath_steps(xpath: str) -> tuple[list[str], list[str]]:
         full.append(f"{tag}[{m.group(2) or '1'}]")
         tags.append(tag)
     return full, tags
+
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_LANDMARKS = frozenset(
+    {"header", "footer", "nav", "main", "aside", "form", "section", "article", "dialog"}
+    | {"table", "menu", "search"}
+)
+_ANCHOR = re.compile(r"@id=['\"]([^'\"]+)['\"]")
+
+
+def ident_words(s: str) -> set[str]:
+    """Words of an identifier: ``menuButton`` / ``header-Cart`` → {menu, button} / {header, cart}."""
+    return {w for w in words(_CAMEL.sub(" ", s)) if len(w) > 1 and not w.isdigit()}
+
+
+def attr_words(id_: str, name: str, classes: list[str]) -> set[str]:
+    """Readable words of id, name and non-generated class names."""
+    out = set()
+    if id_ and not is_generated(id_):
+        out |= ident_words(id_)
+    if name:
+        out |= ident_words(name)
+    for c in classes:
+        for tok in c.split():
+            if tok and not is_generated(tok):
+                out |= ident_words(tok)
+    return out
+
+
+def context_words(xpath: str, idxpath: str) -> set[str]:
+    """Where the element lives: landmark tags on its xpath and words of its idxpath anchor."""
+    out = {t for t in xpath_steps(xpath)[1] if t in _LANDMARKS}
+    out |= {t for t in xpath_steps(idxpath.split("']", 1)[-1])[1] if t in _LANDMARKS}
+    m = _ANCHOR.search(idxpath)
+    if m and not is_generated(m.group(1)):
+        out |= ident_words(m.group(1))
+    return out
+
+
+def href_words(href: str) -> set[str]:
+    """Words of a link target, including URL-encoded query values (``?url=https%3A…``)."""
+    from urllib.parse import unquote
+
+    full, _ = url(unquote(unquote(href)))
+    return {w for w in words(full) if len(w) > 1 and not w.isdigit()} - {"http", "https", "www"}
+
+
+def ordinal(xpath: str) -> int:
+    """Position among siblings of the nearest repeated step in the last three (1 if none)."""
+    full, _ = xpath_steps(xpath)
+    for step in reversed(full[-3:]):
+        i = int(step[step.index("[") + 1 : -1])
+        if i > 1:
+            return i
+    return 1

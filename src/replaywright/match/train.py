@@ -5,8 +5,8 @@
 Scoring is linear in the per-signal similarities (`features.FEATURES`); weights are fitted
 with a listwise softmax loss (the truth should out-score every other candidate of its page)
 pooled over all sites, with an L2 prior towards zero. Confidence is a logistic model on the
-winner's margin over the runner-up and its softmax probability, fitted on out-of-fold
-(leave-one-site-out) rankings so that it reflects unseen sites. ``--write`` regenerates
+winner's (log) margin over the runner-up and its score relative to the target's self score,
+fitted on out-of-fold (leave-one-site-out) rankings so that it reflects unseen sites. ``--write`` regenerates
 `weights.py`. No per-site weights: every site contributes to one global fit.
 """
 
@@ -20,9 +20,10 @@ import numpy as np
 
 from replaywright.match.features import FEATURES, FIDX, PageIndex, features
 from replaywright.match.fingerprint import Fingerprint
+from replaywright.match.matcher import confidence_inputs, confidence_of
 
 #: Features not present in the dataset get fixed priors (see weights.py); only these are fitted.
-DATASET_FEATURES = tuple(FEATURES[: FIDX["neigh_idf"] + 1])
+DATASET_FEATURES = tuple(FEATURES[: FIDX["ordinal_eq"] + 1])
 
 
 def load(directory: str | Path) -> list[dict]:
@@ -32,11 +33,13 @@ def load(directory: str | Path) -> list[dict]:
         data = json.loads(path.read_text())
         cands = [Fingerprint(**e) for e in data["candidates"]]
         page = PageIndex(cands)
-        xs, ys = [], []
+        xs, ys, selfs = [], [], []
         for t in data["targets"]:
-            xs.append(features(Fingerprint(**t["element"]), page))
+            target = Fingerprint(**t["element"])
+            xs.append(features(target, page))
+            selfs.append(self_features(target))
             ys.append(int(t["truth"]))
-        out.append({"site": data.get("site", path.stem), "X": xs, "y": ys})
+        out.append({"site": data.get("site", path.stem), "X": xs, "y": ys, "S": selfs})
     return out
 
 
@@ -75,18 +78,20 @@ def fit(xs: list[np.ndarray], ys: list[int], l2: float = 0.02, iters: int = 600)
     return w
 
 
-def rank_stats(w: np.ndarray, X: np.ndarray, y: int) -> tuple[bool, float, float, float]:
-    """(top1 correct, margin, softmax prob of winner, winner score)."""
+def rank_stats(w: np.ndarray, X: np.ndarray, y: int, S: np.ndarray) -> tuple[bool, float, float, float]:
+    """(top1 correct, margin, softmax prob of winner, winner score / target's self score)."""
     s = X[:, : len(w)] @ w
     order = np.argsort(-s)
     best = order[0]
     second = s[order[1]] if len(s) > 1 else s[best] - 10.0
     p = np.exp(s - s[best])
-    return bool(best == y), float(s[best] - second), float(1.0 / p.sum()), float(s[best])
+    own = float(S[: len(w)] @ w)
+    return bool(best == y), float(s[best] - second), float(1.0 / p.sum()), s[best] / max(own, 1e-6)
 
 
-def conf_features(margin: float, prob: float) -> np.ndarray:
-    return np.array([1.0, margin, np.log(max(prob, 1e-6) / max(1 - prob, 1e-6))])
+def self_features(target: Fingerprint) -> np.ndarray:
+    """Features of the target against itself: the most any candidate could score."""
+    return features(target, PageIndex([target]))[0]
 
 
 def fit_logistic(F: np.ndarray, t: np.ndarray, l2: float = 0.01, iters: int = 3000) -> np.ndarray:
@@ -104,10 +109,10 @@ def loso(sites: list[dict], **kw) -> tuple[list[dict], np.ndarray]:
     for i, s in enumerate(sites):
         xs, ys = _flatten(sites[:i] + sites[i + 1 :])
         w = fit(xs, ys, **kw)
-        for X, y in zip(s["X"], s["y"], strict=True):
-            ok, margin, prob, _score = rank_stats(w, X, y)
-            rows.append({"site": s["site"], "ok": ok, "margin": margin, "prob": prob})
-    F = np.array([conf_features(r["margin"], r["prob"]) for r in rows])
+        for X, y, S in zip(s["X"], s["y"], s["S"], strict=True):
+            ok, margin, prob, ratio = rank_stats(w, X, y, S)
+            rows.append({"site": s["site"], "ok": ok, "margin": margin, "prob": prob, "ratio": ratio})
+    F = np.array([confidence_inputs(r["margin"], r["prob"], r["ratio"]) for r in rows])
     t = np.array([r["ok"] for r in rows], float)
     return rows, fit_logistic(F, t)
 
@@ -116,7 +121,7 @@ def summarize(rows: list[dict], conf: np.ndarray, threshold: float) -> dict:
     n = len(rows)
     c = w = a = top1 = 0
     for r in rows:
-        p = 1 / (1 + np.exp(-(conf_features(r["margin"], r["prob"]) @ conf)))
+        p = confidence_of(r["margin"], r["prob"], r["ratio"], conf)
         top1 += r["ok"]
         if p >= threshold:
             c += r["ok"]
@@ -136,9 +141,10 @@ def main(argv: list[str]) -> None:
         print(th, summarize(rows, conf, th))
     for r in rows:
         if not r["ok"]:
-            print("  miss", r["site"], round(r["margin"], 2), round(r["prob"], 2))
+            print("  miss", r["site"], round(r["margin"], 2), round(r["prob"], 2), r["ratio"])
     w = fit(xs, ys)
-    print("in-sample top-1:", sum(rank_stats(w, X, y)[0] for X, y in zip(xs, ys, strict=True)))
+    n_ok = sum(rank_stats(w, X, y, X[y])[0] for X, y in zip(xs, ys, strict=True))
+    print("in-sample top-1:", n_ok)
     for name, v in zip(DATASET_FEATURES, w, strict=True):
         print(f"  {name:16s} {v:+.3f}")
     print("conf", conf)
@@ -160,8 +166,9 @@ def _write(w: np.ndarray, conf: np.ndarray) -> None:
         *[f'    "{k}": {v:.4f},' for k, v in zip(DATASET_FEATURES, w, strict=True)],
         "}",
         "",
-        "#: logistic calibration over (1, margin, logit(softmax prob of the winner))",
-        f"CONFIDENCE: tuple[float, float, float] = ({conf[0]:.4f}, {conf[1]:.4f}, {conf[2]:.4f})",
+        "#: logistic calibration over `matcher.confidence_inputs`:",
+        "#: (1, log(margin + 0.05), winner score / target self score)",
+        "CONFIDENCE: tuple[float, ...] = (" + ", ".join(f"{c:.4f}" for c in conf) + ")",
         "",
     ]
     old = path.read_text() if path.exists() else ""
