@@ -14,8 +14,6 @@ from replaywright.flow.loader import load_flow
 from replaywright.match import Matcher
 from tests.engine.helpers import flow_from, run, statuses
 
-pytestmark = pytest.mark.asyncio(loop_scope="session")
-
 LOGIN = """
 name: login
 url: index.html

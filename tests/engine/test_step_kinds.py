@@ -5,13 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from replaywright.browser.launch import BrowserSession
 from replaywright.cache.sqlite import SQLiteStore
 from tests.engine.helpers import flow_from, run, statuses
-
-pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 KINDS = """
 name: kinds

@@ -21,6 +21,8 @@ QUIET_JS = """({quiet, max}) => new Promise((resolve) => {
   setTimeout(done, max);
 })"""
 
+QUIET_MS = 30  # the DOM counts as settled after this long without a mutation
+
 ACTION_CODE = {
     Action.CLICK: ".click()", Action.DBLCLICK: ".dblclick()",
     Action.RIGHTCLICK: '.click(button="right")', Action.HOVER: ".hover()",
@@ -36,7 +38,7 @@ async def settle(page: Page, timeout: float = 5.0) -> None:
         remaining = max(0.1, deadline - time.monotonic())
         try:
             await page.wait_for_load_state("domcontentloaded", timeout=remaining * 1000)
-            await page.evaluate(QUIET_JS, {"quiet": 60, "max": min(1500, remaining * 1000)})
+            await page.evaluate(QUIET_JS, {"quiet": QUIET_MS, "max": min(1500, remaining * 1000)})
             return
         except PlaywrightError as exc:
             if "destroyed" in str(exc) or "navigat" in str(exc).lower():

@@ -5,6 +5,7 @@ test id, role + name, label, placeholder, alt/title, then a non-generated id."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from playwright.async_api import Frame, Locator, Page
@@ -17,25 +18,42 @@ ROLES = {"button", "link", "checkbox", "radio", "textbox", "combobox", "listbox"
 _GENERATED_ID = re.compile(r"(\d{3,}|[0-9a-f]{8,}|^:r|^ember|^react|^ext-|__)", re.IGNORECASE)
 
 
-def stable_selectors(fp: Fingerprint, limit: int = 3) -> list[Selector]:
-    """The best few ways to find this element again without a snapshot."""
+def stable_selectors(fp: Fingerprint, peers: Sequence[Fingerprint] = (),
+                     limit: int = 3) -> list[Selector]:
+    """The best few ways to find this element again without a snapshot.
+
+    `peers` are the other elements of the page: a selector that would also match one of
+    them is left out, since replay only uses a selector that returns exactly one element.
+    """
+    def unique(same: Callable[[Fingerprint], bool]) -> bool:
+        return not any(same(p) for p in peers if p is not fp and p.frame == fp.frame)
+
     found: list[Selector] = []
     name = fp.accessible_name
-    if fp.test_id:
+    if fp.test_id and unique(lambda p: p.test_id == fp.test_id):
         found.append(Selector(kind="test_id", value=fp.test_id))
-    if fp.role in ROLES and name and len(name) <= 80:
+    if fp.role in ROLES and name and len(name) <= 80 and unique(
+            lambda p: p.role == fp.role and p.accessible_name == name):
         found.append(Selector(kind="role", value=name, role=fp.role))
-    if fp.label and fp.tag in {"input", "select", "textarea"} and len(fp.label) <= 80:
+    if fp.label and fp.tag in {"input", "select", "textarea"} and len(fp.label) <= 80 and unique(
+            lambda p: p.label == fp.label):
         found.append(Selector(kind="label", value=fp.label))
-    if fp.placeholder:
+    if fp.placeholder and unique(lambda p: p.placeholder == fp.placeholder):
         found.append(Selector(kind="placeholder", value=fp.placeholder))
-    if fp.alt:
+    if fp.alt and unique(lambda p: p.alt == fp.alt):
         found.append(Selector(kind="alt", value=fp.alt))
     if fp.id and not _GENERATED_ID.search(fp.id):
         found.append(Selector(kind="id", value=fp.id))
+    found = found[:limit]
+    # A structural fallback: brittle on its own, but replay only trusts the element it
+    # returns after the fingerprint check, and on an unchanged page it is exact.
+    if fp.xpath and "#shadow" not in fp.xpath:
+        found.append(Selector(kind="xpath", value=fp.xpath))
+    elif fp.css_path:
+        found.append(Selector(kind="css", value=fp.css_path))
     for selector in found:
         selector.frame = fp.frame
-    return found[:limit]
+    return found
 
 
 def _frame(page: Page, frame_url: str) -> Frame | None:
@@ -64,6 +82,7 @@ def locate(page: Page, selector: Selector) -> tuple[Frame, Locator] | None:
         "id": lambda: frame.locator(f"[id={_css_string(value)}]"),
         "text": lambda: frame.get_by_text(value, exact=True),
         "css": lambda: frame.locator(value),
+        "xpath": lambda: frame.locator(f"xpath={value}"),
     }
     return frame, locators[selector.kind]()
 
@@ -88,4 +107,5 @@ def locator_code(selector: Selector | None, fp: Fingerprint) -> str:
         "id": f".locator({'[id=' + _css_string(selector.value) + ']'!r})",
         "text": f".get_by_text({v}, exact=True)",
         "css": f".locator({v})",
+        "xpath": f".locator({'xpath=' + selector.value!r})",
     }[selector.kind]

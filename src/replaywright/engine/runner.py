@@ -95,6 +95,7 @@ class _Located:
     resolution: Resolution | None = None
     confidence: float | None = None
     note: str = ""
+    peers: list[Fingerprint] = field(default_factory=list)  # the page it was found on
 
 
 def _b64(data: bytes) -> str:
@@ -230,7 +231,7 @@ class Runner:
         step.confidence = located.confidence
         step.element = _summary(located.fingerprint)
         step.note = "; ".join(n for n in (step.note, located.note) if n)
-        selectors = stable_selectors(located.fingerprint)
+        selectors = stable_selectors(located.fingerprint, located.peers)
         step.selector = locator_code(selectors[0] if selectors else None, located.fingerprint)
         step.code = action_code(intent, step.selector, value_expression(template.value))
         if located.resolution is not None:
@@ -318,11 +319,10 @@ class Runner:
                 continue
             frame, locator = found
             try:
-                if await locator.count() != 1:
+                handles = await locator.element_handles()
+                if len(handles) != 1:
                     continue
-                handle = await locator.element_handle(timeout=1000)
-                if handle is None:
-                    continue
+                handle = handles[0]
                 live = await describe(handle, frame)
             except PlaywrightError:
                 continue
@@ -355,7 +355,8 @@ class Runner:
             element = resolution.element
             return _Located(await element.handle(), element.frame, element.fingerprint,
                             element, "resolved", resolution=resolution,
-                            confidence=resolution.confidence, note=resolution.reason)
+                            confidence=resolution.confidence, note=resolution.reason,
+                            peers=snapshot.fingerprints)
 
     # -- steps without an element ---------------------------------------------------------
 

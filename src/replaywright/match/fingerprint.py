@@ -67,7 +67,7 @@ class Selector(BaseModel):
     when the element is inside an iframe.
     """
 
-    kind: str  # test_id | role | label | placeholder | alt | title | id | text | css
+    kind: str  # test_id | role | label | placeholder | alt | title | id | text | css | xpath
     value: str
     role: str = ""
     frame: str = ""
