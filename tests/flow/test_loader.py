@@ -56,7 +56,7 @@ def test_unknown_phrasing_names_step_line_and_shows_phrasings(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize(("text", "problem", "line"), [
-    ("name: x\n", "needs 'steps'", 1),
+    ("name: x\n", "needs either 'steps' or 'blocks'", 1),
     ("steps: []\n", "non-empty list", 1),
     ("stepz:\n  - Click A\nsteps:\n  - Click A\n", "unknown key 'stepz'", 1),
     ("steps:\n  - step: Click A\n    retries: 3\n", "unknown step option 'retries'", 2),

@@ -80,7 +80,7 @@ class RunOptions:
 @dataclass
 class _Pending:
     entry: CacheEntry
-    expected_version: int | None
+    expected_version: int
 
 
 @dataclass
@@ -153,10 +153,8 @@ class Runner:
         if plan.store is None or not plan.enabled:
             return False, "cache off"
         decision = plan.decide(passed)
-        if not pending:
-            return False, "nothing new to save" if passed else decision.reason
         if not decision.save:
-            return False, decision.reason
+            return False, decision.reason if pending else "nothing new to save"
         written = 0
         for item in pending:
             try:
@@ -164,8 +162,9 @@ class Runner:
                 written += 1
             except VersionConflict:
                 continue  # another run wrote the same step first; its entry stands
-        if written:
-            finish(plan.store, plan.scope)
+        finish(plan.store, plan.scope)  # on main: carry what was read into this commit's scope
+        if not pending:
+            return False, "nothing new to save"
         return written > 0, f"{decision.reason} ({written} entr{'y' if written == 1 else 'ies'})"
 
     # -- one step -----------------------------------------------------------------------
@@ -249,7 +248,10 @@ class Runner:
             if cacheable:
                 record = self._record(flow, spec, intent, key, located, selectors, step, image,
                                       entry)
-                pending.append(_Pending(record, entry.version if entry else None))
+                # compare-and-set: replace exactly the version we read, or insert only if
+                # no concurrent run wrote this step first (0 = must not exist yet)
+                same_scope = entry is not None and entry.scope == self.cache.scope.write
+                pending.append(_Pending(record, entry.version if same_scope else 0))
 
     def _touch(self, entry: CacheEntry) -> None:
         if self.cache.store is not None:

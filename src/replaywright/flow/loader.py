@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import hashlib
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +14,14 @@ import yaml
 from replaywright.errors import FlowError
 from replaywright.flow.duration import parse_duration
 from replaywright.flow.intent import parse_step
-from replaywright.flow.model import Flow, ParamSpec, StepSpec
+from replaywright.flow.model import Block, Flow, ParamSpec, StepSpec
 
-FLOW_KEYS = {"name", "url", "params", "steps", "description"}
+FLOW_KEYS = {"name", "url", "params", "steps", "blocks", "description", "model"}
+BLOCK_KINDS = ("steps", "task", "for_each", "if", "extract", "wait", "code", "goto")
+BLOCK_OPTIONS = {"label", "cache", "description", "model", "as", "blocks", "then", "else",
+                 "schema", "max_steps"}
+COSMETIC = {"description", "model"}  # changing these never invalidates the cache
+_REFERENCE = re.compile(r"\b(params|outputs)\.([A-Za-z_][\w-]*)")
 STEP_OPTIONS = {"step", "cache", "timeout"}
 
 
@@ -54,15 +63,140 @@ def parse_flow(text: str, path: Path | None = None) -> Flow:
             raise FlowError(f"unknown key '{key}'", path=path,
                             line=_line(_key_lines(root, keys=True).get(key)),
                             hint=f"a flow has: {', '.join(sorted(FLOW_KEYS))}")
-    if "steps" not in data:
-        raise FlowError("a flow needs 'steps'", path=path, line=1)
+    if ("steps" in data) == ("blocks" in data):
+        raise FlowError("a flow needs either 'steps' or 'blocks'", path=path, line=1)
     name = data.get("name") or (path.stem if path else "flow")
     url = data.get("url")
     if url is not None and not isinstance(url, str):
         raise FlowError("'url' must be a string", path=path, line=_line(nodes.get("url")))
     params = _params(data.get("params"), nodes.get("params"), path)
-    steps = _steps(data["steps"], nodes["steps"], path)
-    return Flow(name=str(name), url=url, params=params, steps=steps, path=path)
+    if "steps" in data:
+        steps = _steps(data["steps"], nodes["steps"], path)
+        block = Block(label="steps", kind="steps", line=_line(nodes["steps"]) or 0,
+                      steps=steps, digest=_digest(data["steps"]))
+        return Flow(name=str(name), url=url, params=params, steps=steps, blocks=[block],
+                    path=path)
+    checker = _References(path, set(params))
+    blocks = _blocks(data["blocks"], nodes["blocks"], path, checker)
+    return Flow(name=str(name), url=url, params=params, blocks=blocks, workflow=True,
+                path=path)
+
+
+def _digest(content: Any) -> str:
+    """Hash of what a block does: parsed content, so comments and layout do not count."""
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in COSMETIC}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    text = json.dumps(strip(content), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+class _References:
+    """Checks that templates refer only to parameters and to outputs already produced."""
+
+    def __init__(self, path: Path | None, params: set[str]) -> None:
+        self.path, self.params = path, params
+        self.labels: set[str] = set()
+        self.outputs: set[str] = set()
+
+    def check(self, text: Any, label: str, line: int | None) -> None:
+        if not isinstance(text, str):
+            return
+        for root, name in _REFERENCE.findall(text):
+            if root == "params" and name not in self.params:
+                raise FlowError(f"block '{label}': parameter '{name}' is not defined",
+                                path=self.path, line=line,
+                                hint=f"defined parameters: {', '.join(sorted(self.params)) or 'none'}")
+            if root == "outputs" and name not in self.outputs:
+                raise FlowError(f"block '{label}': output '{name}' is not produced by an "
+                                "earlier extract, code or task block", path=self.path, line=line)
+
+
+def _blocks(raw: Any, node: yaml.Node, path: Path | None, refs: _References) -> list[Block]:
+    if not isinstance(raw, list) or not raw:
+        raise FlowError("'blocks' must be a non-empty list", path=path, line=_line(node))
+    return [_block(item, item_node, path, refs)
+            for item, item_node in zip(raw, node.value, strict=True)]
+
+
+def _block(raw: Any, node: yaml.Node, path: Path | None, refs: _References) -> Block:
+    line = _line(node)
+    if not isinstance(raw, dict):
+        raise FlowError("a block must be a mapping with a 'label' and one of: "
+                        + ", ".join(BLOCK_KINDS), path=path, line=line)
+    label = raw.get("label")
+    if not isinstance(label, str) or not label.strip():
+        raise FlowError("a block needs a 'label'", path=path, line=line)
+    keys = _key_lines(node, keys=True)
+    for key in raw:
+        if key not in BLOCK_KINDS and key not in BLOCK_OPTIONS:
+            raise FlowError(f"block '{label}': unknown key '{key}'", path=path,
+                            line=_line(keys.get(key)),
+                            hint="a block has a label, one of: " + ", ".join(BLOCK_KINDS)
+                            + "; and options: " + ", ".join(sorted(BLOCK_OPTIONS - {"label"})))
+    kinds = [k for k in BLOCK_KINDS if k in raw]
+    if len(kinds) != 1:
+        raise FlowError(f"block '{label}' must have exactly one of: {', '.join(BLOCK_KINDS)}"
+                        + (f" (it has {', '.join(kinds)})" if kinds else ""), path=path,
+                        line=line)
+    if label in refs.labels:
+        raise FlowError(f"duplicate block label '{label}'", path=path, line=line)
+    refs.labels.add(label)
+    kind = kinds[0]
+    values = _key_lines(node)
+    block = Block(label=label, kind=kind, line=line or 0, cache=raw.get("cache", True) is not False,
+                  digest=_digest(raw))
+    if kind == "steps":
+        block.steps = _steps(raw["steps"], values["steps"], path)
+        for spec in block.steps:
+            refs.check(spec.text, label, spec.line)
+    elif kind == "task":
+        block.task = str(raw["task"])
+        block.max_steps = int(raw.get("max_steps", block.max_steps))
+        refs.check(block.task, label, line)
+        refs.outputs.add(label)
+    elif kind == "for_each":
+        block.items, block.item_name = str(raw["for_each"]), str(raw.get("as", "item"))
+        refs.check(block.items, label, line)
+        if "blocks" not in raw:
+            raise FlowError(f"block '{label}': for_each needs nested 'blocks'", path=path,
+                            line=line)
+        block.blocks = _blocks(raw["blocks"], values["blocks"], path, refs)
+    elif kind == "if":
+        block.condition = str(raw["if"])
+        refs.check(block.condition, label, line)
+        if "then" not in raw:
+            raise FlowError(f"block '{label}': 'if' needs 'then' blocks", path=path, line=line)
+        block.then = _blocks(raw["then"], values["then"], path, refs)
+        if "else" in raw:
+            block.otherwise = _blocks(raw["else"], values["else"], path, refs)
+    elif kind == "extract":
+        block.extract, block.schema_ = raw["extract"], raw.get("schema")
+        for text in (raw["extract"].values() if isinstance(raw["extract"], dict)
+                     else [raw["extract"]]):
+            refs.check(text, label, line)
+        refs.outputs.add(label)
+    elif kind == "wait":
+        try:
+            block.seconds = parse_duration(raw["wait"])
+        except ValueError as exc:
+            raise FlowError(f"block '{label}': {exc}", path=path, line=line) from exc
+    elif kind == "code":
+        block.code = str(raw["code"])
+        try:
+            compile(block.code, f"<block {label}>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+        except SyntaxError as exc:
+            raise FlowError(f"block '{label}': Python syntax error: {exc.msg}", path=path,
+                            line=(line or 0) + (exc.lineno or 0)) from exc
+        refs.outputs.add(label)
+    elif kind == "goto":
+        block.url = str(raw["goto"])
+        refs.check(block.url, label, line)
+    return block
 
 
 def _params(raw: Any, node: yaml.Node | None, path: Path | None) -> dict[str, ParamSpec]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -26,11 +26,44 @@ class StepSpec(BaseModel):
     timeout: float | None = None
 
 
+BlockKind = Literal["steps", "task", "for_each", "if", "extract", "wait", "code", "goto"]
+#: Kinds whose work is recorded in the cache; the others run live every time.
+CACHEABLE_BLOCKS = frozenset({"steps", "task", "for_each", "goto"})
+
+
+class Block(BaseModel):
+    """One block of a workflow. A flow with plain `steps:` is a one-block workflow."""
+
+    label: str
+    kind: BlockKind
+    line: int = 0
+    steps: list[StepSpec] = Field(default_factory=list)
+    task: str | None = None
+    max_steps: int = 12
+    items: str | None = None  # for_each: expression giving the list
+    item_name: str = "item"  # for_each: the loop variable (`as:`)
+    condition: str | None = None  # if:
+    then: list[Block] = Field(default_factory=list)
+    otherwise: list[Block] = Field(default_factory=list)
+    blocks: list[Block] = Field(default_factory=list)  # for_each body
+    extract: Any = None  # a description, or a mapping of name -> description
+    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
+    seconds: float | None = None  # wait:
+    code: str | None = None
+    url: str | None = None  # goto:
+    cache: bool = True
+    digest: str = ""  # hash of what the block does; cosmetic edits leave it unchanged
+
+    model_config = {"populate_by_name": True}
+
+
 class Flow(BaseModel):
     name: str
     url: str | None = None
     params: dict[str, ParamSpec] = Field(default_factory=dict)
     steps: list[StepSpec] = Field(default_factory=list)
+    blocks: list[Block] = Field(default_factory=list)
+    workflow: bool = False  # written with `blocks:` (block-chained cache keys)
     path: Path | None = None
 
     def bind(self, given: dict[str, Any]) -> dict[str, Any]:
