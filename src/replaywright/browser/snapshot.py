@@ -107,9 +107,10 @@ async def take_snapshot(page: Page) -> Snapshot:
     return Snapshot(url=url, title=title, elements=elements)
 
 
-async def describe(handle: ElementHandle, frame: Frame) -> Fingerprint:
-    """The fingerprint of one element (no neighbour signals): the replay fast path's check."""
+async def describe(handle: ElementHandle, frame: Frame) -> Element:
+    """One element as a snapshot would see it (no neighbour signals): the replay fast path's
+    check. It is acted on through `handle`, not through its index."""
     offset = await _offset(frame, frame.page) or (0.0, 0.0)
     raw = await frame.evaluate(SNAPSHOT_JS, {"offsetX": offset[0], "offsetY": offset[1],
                                              "frame": frame_id(frame), "target": handle})
-    return Fingerprint.model_validate(raw)
+    return _element(raw, frame, -1)

@@ -12,8 +12,10 @@ from collections.abc import Mapping
 
 
 def step_key(flow: str, description: str, kind: str, values: Mapping[str, str],
-             occurrence: int = 0) -> str:
-    """Key of one step. `occurrence` tells apart identical steps of the same flow."""
+             occurrence: int = 0, context: str = "") -> str:
+    """Key of one step. `occurrence` tells apart identical steps of the same flow;
+    `context` (a workflow's chain of block digests) re-keys a step when a block before it,
+    or its own block, is edited."""
     material = {
         "flow": flow,
         "step": " ".join(description.split()),
@@ -21,5 +23,7 @@ def step_key(flow: str, description: str, kind: str, values: Mapping[str, str],
         "values": dict(sorted(values.items())),
         "n": occurrence,
     }
+    if context:
+        material["context"] = context
     digest = hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
     return digest[:32]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -12,10 +12,14 @@ from replaywright.cache.entry import Usage, utcnow
 Status = Literal["cached", "resolved", "healed", "failed", "live", "skipped"]
 
 
+BlockStatus = Literal["cached", "resolved", "healed", "fell back", "live", "failed", "skipped"]
+
+
 class StepResult(BaseModel):
     index: int
     text: str
     line: int = 0
+    block: str = ""
     action: str = ""
     status: Status = "skipped"
     duration_s: float = 0.0
@@ -34,10 +38,26 @@ class StepResult(BaseModel):
     cache_key: str | None = None
 
 
+class BlockResult(BaseModel):
+    """One workflow block: its status and the steps it ran (`steps[first_step:last_step]`)."""
+
+    label: str
+    kind: str
+    status: BlockStatus = "skipped"
+    depth: int = 0
+    first_step: int = 0
+    last_step: int = 0
+    iterations: int | None = None
+    output: Any = None
+    note: str = ""
+    duration_s: float = 0.0
+
+
 class RunResult(BaseModel):
     flow: str
     passed: bool = False
     steps: list[StepResult] = Field(default_factory=list)
+    blocks: list[BlockResult] = Field(default_factory=list)
     seconds: float = 0.0
     started_at: datetime = Field(default_factory=utcnow)
     cache_saved: bool = False

@@ -1,17 +1,20 @@
-"""Running a flow: for each step, cache → match → act, heal when unsure, record the result.
+"""Running flows and workflows: for each step, cache → match → act, heal when unsure.
 
 The data path of one element step (DESIGN.md):
   cached entry?  ── fast path: stored selectors → exactly one element → fingerprint agrees
-                 └─ else snapshot + matcher → confident → act            (status: cached)
-                                          └─ not confident → resolve → act (status: healed)
-  no entry      ── snapshot + resolver → act                              (status: resolved)
-New and healed entries are written only when the run passed and saving is allowed.
+                 └─ else snapshot + matcher → confident and still fits the words → act
+                                          └─ otherwise resolve → act          (healed)
+  no entry      ── snapshot + resolver → act                                 (resolved)
+Workflows run block by block; step keys of a workflow are chained through the blocks
+before them, so editing a block invalidates it and what follows. New and healed entries are
+written only when the run passed and saving is allowed, each with a compare-and-set.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -32,10 +35,11 @@ from replaywright.cache.keys import step_key
 from replaywright.cache.policy import DEFAULT_TTL_DAYS, SaveDecision, cacheable
 from replaywright.cache.store import CorruptEntry, Store, VersionConflict
 from replaywright.codegen.expressions import value_expression
-from replaywright.engine.results import RunResult, StepResult
+from replaywright.engine.results import BlockResult, RunResult, StepResult
 from replaywright.errors import FlowError, ReplaywrightError, StepFailed
+from replaywright.flow.expressions import as_list, evaluate, truthy
 from replaywright.flow.intent import Action, Intent, parse_step
-from replaywright.flow.model import Flow, StepSpec
+from replaywright.flow.model import Block, Flow, StepSpec
 from replaywright.flow.template import Context, render
 from replaywright.match import Matcher
 from replaywright.match.fingerprint import Fingerprint, Selector
@@ -44,6 +48,7 @@ from replaywright.resolve.local import MIN_SCORE, LocalResolver
 
 DEFAULT_TIMEOUT = 10.0
 POLL_INTERVAL = 0.25
+MODES = ("auto", "code", "ai")
 
 
 def _always_save(passed: bool) -> SaveDecision:
@@ -98,8 +103,30 @@ class _Located:
     peers: list[Fingerprint] = field(default_factory=list)  # the page it was found on
 
 
+@dataclass
+class _RunState:
+    """Everything one run accumulates."""
+
+    flow: str
+    ctx: Context
+    base_dir: Path
+    path: Path | None = None
+    workflow: bool = False
+    steps: list[StepResult] = field(default_factory=list)
+    blocks: list[BlockResult] = field(default_factory=list)
+    pending: dict[str, _Pending] = field(default_factory=dict)
+    error: str | None = None
+
+    def where(self, line: int) -> str:
+        return f"{self.path}:{line}" if self.path else f"line {line}"
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
+
+
+def _chain(lineage: str, digest: str) -> str:
+    return hashlib.sha256(f"{lineage}/{digest}".encode()).hexdigest()[:24]
 
 
 class Runner:
@@ -113,42 +140,43 @@ class Runner:
         self.resolver = resolver or LocalResolver()
         self.matcher = matcher or Matcher()
         self.options = options or RunOptions()
+        if self.options.mode not in MODES:
+            raise FlowError(f"unknown mode {self.options.mode!r}: use one of {', '.join(MODES)}")
         self._description_check = LocalResolver()
 
     async def run(self, flow: Flow, params: Mapping[str, Any] | None = None) -> RunResult:
         started = time.monotonic()
-        result = RunResult(flow=flow.name)
         values = flow.bind(dict(params or {}))
-        ctx = Context(params=values, env=self.options.env)
-        pending: list[_Pending] = []
-        base_dir = flow.path.parent if flow.path else Path.cwd()
+        state = _RunState(flow=flow.name, ctx=Context(params=values, env=self.options.env),
+                          base_dir=flow.path.parent if flow.path else Path.cwd(),
+                          path=flow.path, workflow=flow.workflow)
         try:
             if flow.url:
-                await self._goto(render(flow.url, ctx).text)
-        except StepFailed as exc:
-            result.error = f"{flow.path or flow.name}: cannot open the start page: {exc}"
-        seen: dict[tuple[str, str], int] = {}
-        for spec in flow.steps:
-            if result.error:
-                result.steps.append(StepResult(index=spec.index, text=spec.text, line=spec.line))
-                continue
-            occurrence = seen.get((spec.text, ""), 0)
-            seen[(spec.text, "")] = occurrence + 1
-            step = await self._run_step(flow, spec, ctx, occurrence, base_dir, pending)
-            result.steps.append(step)
-            if self.options.on_step:
-                self.options.on_step(step)
-            if step.status == "failed":
-                where = f"{flow.path}:{spec.line}" if flow.path else f"line {spec.line}"
-                result.error = f'{where}: step {spec.index} "{spec.text}": {step.error}'
-        result.passed = result.error is None
-        result.cache_saved, result.cache_note = self._commit(result.passed, pending)
+                await self._goto(render(flow.url, state.ctx).text)
+        except (StepFailed, FlowError) as exc:
+            state.error = f"{flow.path or flow.name}: cannot open the start page: {exc}"
+        # A workflow's keys start from its parameter names: adding, removing or renaming a
+        # parameter invalidates the whole workflow; plain flows key steps on their own.
+        root = _chain("", ",".join(sorted(flow.params))) if flow.workflow else ""
+        await self._run_blocks(flow.blocks, state, root, depth=0)
+        result = RunResult(flow=flow.name, steps=state.steps, error=state.error,
+                           blocks=state.blocks if flow.workflow else [])
+        result.passed = state.error is None
+        result.cache_saved, result.cache_note = self._commit(result.passed, state.pending)
         result.seconds = time.monotonic() - started
         return result
 
+    def session(self, name: str, params: Mapping[str, Any] | None = None,
+                base_dir: Path | None = None) -> StepSession:
+        """Run steps one at a time (pytest plugin, generated scripts)."""
+        state = _RunState(flow=name, ctx=Context(params=dict(params or {}),
+                                                 env=self.options.env),
+                          base_dir=base_dir or Path.cwd())
+        return StepSession(self, state)
+
     # -- cache writes -------------------------------------------------------------------
 
-    def _commit(self, passed: bool, pending: list[_Pending]) -> tuple[bool, str]:
+    def _commit(self, passed: bool, pending: Mapping[str, _Pending]) -> tuple[bool, str]:
         plan = self.cache
         if plan.store is None or not plan.enabled:
             return False, "cache off"
@@ -156,7 +184,7 @@ class Runner:
         if not decision.save:
             return False, decision.reason if pending else "nothing new to save"
         written = 0
-        for item in pending:
+        for item in pending.values():
             try:
                 plan.store.put(item.entry, expected_version=item.expected_version)
                 written += 1
@@ -167,32 +195,187 @@ class Runner:
             return False, "nothing new to save"
         return written > 0, f"{decision.reason} ({written} entr{'y' if written == 1 else 'ies'})"
 
+    def _lookup(self, state: _RunState, key: str) -> CacheEntry | None:
+        """This run's own new entries first (a loop's later items reuse the first's)."""
+        if key in state.pending:
+            return state.pending[key].entry
+        return self.cache.lookup(key)
+
+    # -- blocks -----------------------------------------------------------------------------
+
+    async def _run_blocks(self, blocks: list[Block], state: _RunState, lineage: str,
+                          depth: int) -> str:
+        for block in blocks:
+            lineage = _chain(lineage, block.digest) if state.workflow else lineage
+            if state.error:
+                state.blocks.append(BlockResult(label=block.label, kind=block.kind,
+                                                status="skipped", depth=depth))
+                continue
+            await self._run_block(block, state, lineage, depth)
+        return lineage
+
+    async def _run_block(self, block: Block, state: _RunState, lineage: str,
+                         depth: int) -> None:
+        started = time.monotonic()
+        result = BlockResult(label=block.label, kind=block.kind, depth=depth,
+                             first_step=len(state.steps))
+        state.blocks.append(result)
+        ctx = state.ctx
+        try:
+            if block.kind == "steps":
+                for spec in block.steps:
+                    await self._run_step(state, spec, block, lineage)
+                    if state.error:
+                        break
+            elif block.kind == "goto":
+                await self._goto(render(block.url or "", ctx).text)
+            elif block.kind == "wait":
+                await asyncio.sleep(block.seconds or 0)
+            elif block.kind == "code":
+                ctx.outputs = {**ctx.outputs, block.label: await self._run_code(block, ctx)}
+                result.output = ctx.outputs[block.label]
+            elif block.kind == "extract":
+                ctx.outputs = {**ctx.outputs, block.label: await self._extract(block, ctx)}
+                result.output = ctx.outputs[block.label]
+            elif block.kind == "if":
+                taken = await self._condition(block.condition or "", ctx)
+                result.note = f"condition {'true' if taken else 'false'}: ran " + (
+                    "then" if taken else ("else" if block.otherwise else "nothing"))
+                branch = block.then if taken else block.otherwise
+                await self._run_blocks(branch, state, _chain(lineage, "then" if taken
+                                                             else "else"), depth + 1)
+            elif block.kind == "for_each":
+                items = as_list(evaluate(block.items or "", ctx))
+                result.iterations = len(items)
+                for item in items:
+                    ctx.loop = {**ctx.loop, block.item_name: item}
+                    await self._run_blocks(block.blocks, state, lineage, depth + 1)
+                    if state.error:
+                        break
+                ctx.loop = {k: v for k, v in ctx.loop.items() if k != block.item_name}
+            elif block.kind == "task":
+                raise StepFailed("task blocks need an LLM: pass --llm PROVIDER:MODEL or set "
+                                 "REPLAYWRIGHT_LLM (see README, 'LLM resolvers')")
+        except (ReplaywrightError, PlaywrightError) as exc:
+            message = exc.problem if isinstance(exc, FlowError) else str(exc).splitlines()[0]
+            result.status, result.note = "failed", message
+            state.error = state.error or f"{state.where(block.line)}: block '{block.label}': {message}"
+        result.last_step = len(state.steps)
+        result.duration_s = round(time.monotonic() - started, 3)
+        if result.status != "failed":
+            result.status = self._block_status(block, state.steps[result.first_step:])
+
+    def _block_status(self, block: Block, steps: list[StepResult]) -> str:
+        statuses = {s.status for s in steps}
+        if "failed" in statuses:
+            return "failed"
+        if statuses & {"resolved", "healed"} and self.options.mode == "code":
+            return "fell back"
+        for status in ("healed", "resolved", "cached"):
+            if status in statuses:
+                return status
+        return "live"
+
+    async def _condition(self, condition: str, ctx: Context) -> bool:
+        """A plain-English check evaluated on the page, or an expression over values."""
+        try:
+            intent = parse_step(condition)
+        except FlowError:
+            intent = None
+        if intent is None or not intent.is_check:
+            return truthy(evaluate(condition, ctx))
+        target = render(intent.target, ctx).text
+        value = render(intent.value, ctx).text if intent.value is not None else None
+        return await self._page_check(intent.with_text(target, value))
+
+    async def _page_check(self, intent: Intent) -> bool:
+        """Does a check hold right now? Evaluated live and offline; never cached."""
+        if intent.action is Action.EXPECT_TITLE:
+            return (intent.value or "").casefold() in (await self.page.title()).casefold()
+        if intent.action is Action.EXPECT_URL:
+            return (intent.value or "").casefold() in self.page.url.casefold()
+        if intent.action is Action.EXPECT_TEXT and not intent.needs_element:
+            return (intent.value or "").casefold() in (
+                await self.page.inner_text("body")).casefold()
+        snapshot = await take_snapshot(self.page)
+        try:
+            found = self._description_check.rank(intent, snapshot)
+        except StepFailed:
+            return intent.action is Action.EXPECT_HIDDEN
+        if intent.action is Action.EXPECT_HIDDEN:
+            return False
+        if intent.action is Action.EXPECT_TEXT:
+            return (intent.value or "").casefold() in (
+                found.element.fingerprint.text + " " + found.element.container).casefold()
+        return True
+
+    async def _run_code(self, block: Block, ctx: Context) -> Any:
+        """A `code:` block: Python with `params`, `outputs`, `env`, `page`; its `result`
+        (or the dict of names it set) becomes the block's output."""
+        source = "async def __block__(params, outputs, env, page):\n"
+        source += "".join(f"    {line}\n" for line in (block.code or "pass").splitlines())
+        source += "    return locals()\n"
+        namespace: dict[str, Any] = {}
+        exec(compile(source, f"<block {block.label}>", "exec"), namespace)
+        try:
+            local = await namespace["__block__"](dict(ctx.params), dict(ctx.outputs),
+                                                 dict(ctx.env), self.page)
+        except Exception as exc:
+            raise StepFailed(f"code raised {type(exc).__name__}: {exc}") from exc
+        if "result" in local:
+            return local["result"]
+        return {k: v for k, v in local.items()
+                if k not in {"params", "outputs", "env", "page"} and not k.startswith("_")}
+
+    async def _extract(self, block: Block, ctx: Context) -> Any:
+        """Read values off the page by description (live, never cached)."""
+        spec = block.extract
+        if isinstance(spec, dict):
+            values = {name: await self._read(str(desc), ctx) for name, desc in spec.items()}
+            return _coerce(values, block.schema_)
+        return _coerce(await self._read(str(spec), ctx), block.schema_)
+
+    async def _read(self, description: str, ctx: Context) -> str:
+        target = render(description, ctx).text
+        snapshot = await take_snapshot(self.page)
+        found = self._description_check.rank(Intent(Action.EXPECT_VISIBLE, target), snapshot)
+        fp = found.element.fingerprint
+        return fp.value or fp.text or fp.accessible_name
+
     # -- one step -----------------------------------------------------------------------
 
-    async def _run_step(self, flow: Flow, spec: StepSpec, ctx: Context, occurrence: int,
-                        base_dir: Path, pending: list[_Pending]) -> StepResult:
+    async def _run_step(self, state: _RunState, spec: StepSpec, block: Block | None,
+                        lineage: str) -> StepResult:
         started = time.monotonic()
-        step = StepResult(index=spec.index, text=spec.text, line=spec.line)
+        step = StepResult(index=len(state.steps) + 1, text=spec.text, line=spec.line,
+                          block=block.label if block else "")
         timeout = spec.timeout or self.options.step_timeout
         try:
             template = parse_step(spec.text)
-            target = render(template.target, ctx)
-            value = render(template.value, ctx) if template.value is not None else None
+            target = render(template.target, state.ctx)
+            value = render(template.value, state.ctx) if template.value is not None else None
             intent = template.with_text(target.text, value.text if value else None)
             step.action = intent.action.value
             if intent.needs_element and intent.action is not Action.EXPECT_HIDDEN:
-                used = {**target.used, **(value.used if value else {})}
+                # The element depends on every variable of the target; of the typed value,
+                # loop variables are left out so a loop's items share one entry.
+                loop = set(state.ctx.loop)
+                used = {**{k: v for k, v in (value.used if value else {}).items()
+                           if k.split(".")[0] not in loop}, **target.used}
                 decision = cacheable(
-                    intent.action.value, step_cache=spec.cache, templates=[spec.text],
+                    intent.action.value, step_cache=spec.cache and (block is None or block.cache),
+                    templates=[spec.text],
                     values_volatile=target.volatile or bool(value and value.volatile),
                     no_cache=not self.cache.enabled)
                 if not decision and self.cache.enabled:
                     step.note = f"not cached: {decision.reason}"
-                key = step_key(flow.name, spec.text, intent.action.value, used, occurrence)
-                await self._element_step(step, flow, spec, template, intent, key,
-                                         bool(decision), timeout, base_dir, pending)
+                occurrence = _occurrence(block, spec)
+                key = step_key(state.flow, spec.text, intent.action.value, used, occurrence,
+                               context=lineage)
+                await self._element_step(step, state, spec, template, intent, key,
+                                         bool(decision), timeout)
             else:
-                await self._live_step(intent, timeout)
+                await self._live_step(intent, timeout, state.base_dir)
                 step.status = "live"
         except FlowError as exc:
             step.status, step.error = "failed", exc.problem
@@ -203,18 +386,24 @@ class Runner:
         if self.options.screenshots:
             step.screenshot = await self._screenshot()
         step.duration_s = round(time.monotonic() - started, 3)
+        state.steps.append(step)
+        if self.options.on_step:
+            self.options.on_step(step)
+        if step.status == "failed" and state.error is None:
+            state.error = f'{state.where(spec.line)}: step {step.index} "{spec.text}": {step.error}'
         return step
 
-    async def _element_step(self, step: StepResult, flow: Flow, spec: StepSpec,
+    async def _element_step(self, step: StepResult, state: _RunState, spec: StepSpec,
                             template: Intent, intent: Intent, key: str, cacheable: bool,
-                            timeout: float, base_dir: Path, pending: list[_Pending]) -> None:
+                            timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        entry = None
-        if cacheable and self.options.mode != "ai":
+        entry = existing = None
+        if cacheable:
             try:
-                entry = self.cache.lookup(key)
+                existing = self._lookup(state, key)
             except CorruptEntry as exc:
                 step.note = f"{exc}; re-resolving"
+            entry = existing if self.options.mode != "ai" else None
         step.cache_key = key if cacheable else None
         # An explicit step timeout says the element may take a while: wait for the cached
         # element for half of it before healing.
@@ -225,7 +414,7 @@ class Runner:
         elif intent.action is not Action.EXPECT_VISIBLE:
             options = located.element.options if located.element else None
             await perform(self.page, located.handle, intent, timeout=timeout,
-                          base_dir=base_dir, options=options)
+                          base_dir=state.base_dir, options=options)
         step.status = located.status  # type: ignore[assignment]
         step.confidence = located.confidence
         step.element = _summary(located.fingerprint)
@@ -239,25 +428,28 @@ class Runner:
                 update={"calls": step.resolver_calls})
         if entry is not None and located.status == "cached":
             step.avoided = entry.usage
-            self._touch(entry)
+            if key not in state.pending:
+                self._touch(entry)
         if located.status == "healed" and entry is not None:
             step.old_image = entry.data.get("image")
         if located.status in {"resolved", "healed"}:
             image = await self._element_image(located.handle)
             step.new_image = image
             if cacheable:
-                record = self._record(flow, spec, intent, key, located, selectors, step, image,
-                                      entry)
+                record = self._record(state.flow, spec, intent, key, located, selectors, step,
+                                      image, entry)
                 # compare-and-set: replace exactly the version we read, or insert only if
                 # no concurrent run wrote this step first (0 = must not exist yet)
-                same_scope = entry is not None and entry.scope == self.cache.scope.write
-                pending.append(_Pending(record, entry.version if same_scope else 0))
+                base = state.pending[key].expected_version if key in state.pending else (
+                    existing.version if existing is not None
+                    and existing.scope == self.cache.scope.write else 0)
+                state.pending[key] = _Pending(record, base)
 
     def _touch(self, entry: CacheEntry) -> None:
         if self.cache.store is not None:
             self.cache.store.touch(entry.scope, entry.key, utcnow())
 
-    def _record(self, flow: Flow, spec: StepSpec, intent: Intent, key: str, located: _Located,
+    def _record(self, flow: str, spec: StepSpec, intent: Intent, key: str, located: _Located,
                 selectors: list[Selector], step: StepResult, image: str | None,
                 entry: CacheEntry | None) -> CacheEntry:
         data = {"image": image} if image else {}
@@ -266,11 +458,13 @@ class Runner:
                                   step.usage)
             return healed.model_copy(update={"scope": self.cache.scope.write,
                                              "data": {**entry.data, **data}})
-        return CacheEntry(key=key, scope=self.cache.scope.write, flow=flow.name,
+        return CacheEntry(key=key, scope=self.cache.scope.write, flow=flow,
                           step=spec.text, action=intent.action.value,
                           fingerprint=located.fingerprint, selectors=selectors, code=step.code,
                           resolver=getattr(self.resolver, "name", "resolver"),
                           usage=step.usage, data=data)
+
+    # -- finding the element ------------------------------------------------------------
 
     # -- finding the element ------------------------------------------------------------
 
@@ -328,9 +522,12 @@ class Runner:
                 live = await describe(handle, frame)
             except PlaywrightError:
                 continue
-            if live.visible and self.matcher.verify(entry.fingerprint, live, intent.target):
-                return _Located(handle, frame, live, None, "cached", confidence=1.0,
-                                note=f"fast path: {selector.kind}")
+            alone = Snapshot(url=self.page.url, title="", elements=[live])
+            if (live.fingerprint.visible
+                    and self.matcher.verify(entry.fingerprint, live.fingerprint, intent.target)
+                    and self._fits(intent, alone, live)):
+                return _Located(handle, frame, live.fingerprint, live, "cached",
+                                confidence=1.0, note=f"fast path: {selector.kind}")
         return None
 
     async def _resolve(self, intent: Intent, deadline: float, *,
@@ -361,7 +558,6 @@ class Runner:
                             peers=snapshot.fingerprints)
 
     # -- steps without an element ---------------------------------------------------------
-
     async def _goto(self, url: str) -> None:
         if not url.startswith(("http://", "https://", "file:", "about:", "data:")):
             if not self.options.base_url:
@@ -376,7 +572,7 @@ class Runner:
             raise StepFailed(f"cannot open {url}: HTTP {response.status}")
         await settle(self.page)
 
-    async def _live_step(self, intent: Intent, timeout: float) -> None:
+    async def _live_step(self, intent: Intent, timeout: float, base_dir: Path) -> None:
         action, value = intent.action, intent.value or ""
         if action is Action.GOTO:
             await self._goto(value)
@@ -385,7 +581,7 @@ class Runner:
 
             await asyncio.sleep(parse_duration(value))
         elif action is Action.PRESS:
-            await perform(self.page, None, intent, timeout=timeout, base_dir=Path.cwd())
+            await perform(self.page, None, intent, timeout=timeout, base_dir=base_dir)
         elif action is Action.EXPECT_TITLE:
             await self._poll(lambda: self.page.title(), value, timeout, "the page title")
         elif action is Action.EXPECT_URL:
@@ -463,3 +659,69 @@ def _summary(fp: Fingerprint) -> str:
     name = fp.accessible_name or fp.text or fp.label or fp.placeholder or fp.id
     role = f" role={fp.role}" if fp.role else ""
     return f"<{fp.tag}{role}> {name[:60]!r}"
+
+
+def _occurrence(block: Block | None, spec: StepSpec) -> int:
+    """How many identical steps come before this one in its block (they need own keys)."""
+    if block is None:
+        return 0
+    earlier = [s for s in block.steps if s.index < spec.index]
+    return sum(1 for s in earlier if s.text == spec.text)
+
+
+_SCHEMA_TYPES = {"integer": int, "number": float, "boolean": truthy, "string": str}
+
+
+def _coerce(value: Any, schema: dict[str, Any] | None) -> Any:
+    """Apply a JSON schema's scalar types to extracted text ('$12.00' → 12.0 for number)."""
+    if not schema:
+        return value
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        return {k: _coerce(v, props.get(k)) for k, v in value.items()}
+    kind = schema.get("type")
+    if kind in {"integer", "number"} and isinstance(value, str):
+        digits = "".join(ch for ch in value if ch.isdigit() or ch in ".-")
+        try:
+            return _SCHEMA_TYPES[kind](float(digits)) if digits else None
+        except ValueError as exc:
+            raise StepFailed(f"extracted {value!r} is not a {kind}") from exc
+    if kind in _SCHEMA_TYPES and kind not in {"integer", "number"}:
+        return _SCHEMA_TYPES[kind](value)
+    return value
+
+
+class StepSession:
+    """Steps run one at a time against one page, with the engine's cache, match and heal.
+
+    Entries resolved or healed along the way are saved by `close(passed=True)` — the same
+    policy as a whole run: nothing is written for a failed test.
+    """
+
+    def __init__(self, runner: Runner, state: _RunState) -> None:
+        self.runner, self._state = runner, state
+        self._seen: dict[str, int] = {}
+
+    @property
+    def results(self) -> list[StepResult]:
+        return self._state.steps
+
+    async def step(self, text: str, *, timeout: float | None = None,
+                   cache: bool = True) -> StepResult:
+        """Run one plain-English step; raise StepFailed (with the reason) if it fails."""
+        parse_step(text)  # bad phrasing is an error before anything happens
+        n = self._seen.get(text, 0)
+        self._seen[text] = n + 1
+        # identical steps in one session get their own entries, like in a flow
+        block = Block(label=self._state.flow, kind="steps",
+                      steps=[StepSpec(text=text, index=i + 1) for i in range(n + 1)])
+        spec = StepSpec(text=text, index=n + 1, timeout=timeout, cache=cache)
+        self._state.error = None
+        result = await self.runner._run_step(self._state, spec, block, "")
+        if result.status == "failed":
+            raise StepFailed(f'step "{text}": {result.error}')
+        return result
+
+    def close(self, passed: bool) -> tuple[bool, str]:
+        """Save what this session resolved or healed, if it passed and policy allows."""
+        return self.runner._commit(passed, self._state.pending)
