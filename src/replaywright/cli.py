@@ -10,11 +10,18 @@ from typing import Annotated
 
 import typer
 
+from replaywright.bench.cli import app as bench_app
 from replaywright.browser.launch import BrowserOptions
+from replaywright.cache.cli import cache_app, serve_app
+from replaywright.cache.loadtest import bench_cache
 from replaywright.errors import FlowError, ReplaywrightError
 
 app = typer.Typer(help="Plain-English browser flows: resolved once, replayed from cache, "
                   "self-healing.", no_args_is_help=True, pretty_exceptions_enable=False)
+bench_app.command("cache")(bench_cache)
+app.add_typer(bench_app, name="bench")
+app.add_typer(cache_app, name="cache")
+app.add_typer(serve_app, name="serve")
 
 BrowserPath = Annotated[str | None, typer.Option("--browser-path", help="Chromium executable "
                         "(default: $REPLAYWRIGHT_CHROMIUM or /usr/bin/chromium).")]

@@ -94,6 +94,7 @@ class RunResult(BaseModel):
             "seconds": round(self.seconds, 2), "cache_saved": self.cache_saved,
             "cache_note": self.cache_note,
             "usage": self.usage.model_dump(), "avoided": self.avoided.model_dump(),
+            "blocks": {b.label: b.status for b in self.blocks},
         }
 
     def to_json(self, *, screenshots: bool = False) -> dict:

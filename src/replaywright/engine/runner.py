@@ -263,7 +263,9 @@ class Runner:
         result.last_step = len(state.steps)
         result.duration_s = round(time.monotonic() - started, 3)
         if result.status != "failed":
-            result.status = self._block_status(block, state.steps[result.first_step:])
+            # an `if` itself is a live check; the blocks of its branch report their own status
+            result.status = "live" if block.kind == "if" else self._block_status(
+                block, state.steps[result.first_step:])
 
     def _block_status(self, block: Block, steps: list[StepResult]) -> str:
         statuses = {s.status for s in steps}

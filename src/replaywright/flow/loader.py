@@ -129,6 +129,9 @@ def _block(raw: Any, node: yaml.Node, path: Path | None, refs: _References) -> B
         raise FlowError("a block must be a mapping with a 'label' and one of: "
                         + ", ".join(BLOCK_KINDS), path=path, line=line)
     label = raw.get("label")
+    if isinstance(label, bool | int | float):
+        raise FlowError(f"block label {label!r} is not text: YAML reads yes/no/on/off and numbers "
+                        "as values; quote it (label: \"yes\")", path=path, line=line)
     if not isinstance(label, str) or not label.strip():
         raise FlowError("a block needs a 'label'", path=path, line=line)
     keys = _key_lines(node, keys=True)
@@ -190,8 +193,9 @@ def _block(raw: Any, node: yaml.Node, path: Path | None, refs: _References) -> B
         try:
             compile(block.code, f"<block {label}>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
         except SyntaxError as exc:
+            start = _line(values.get("code")) or line or 0  # the `code: |` line
             raise FlowError(f"block '{label}': Python syntax error: {exc.msg}", path=path,
-                            line=(line or 0) + (exc.lineno or 0)) from exc
+                            line=start + (exc.lineno or 1)) from exc
         refs.outputs.add(label)
     elif kind == "goto":
         block.url = str(raw["goto"])
