@@ -61,7 +61,7 @@ PRICES: dict[str, Price] = {
 }
 
 
-class PriceError(ReplaywrightError):
+class PriceError(ReplaywrightError, ValueError):
     """A price override that cannot be read."""
 
 
