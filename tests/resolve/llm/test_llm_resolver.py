@@ -183,3 +183,45 @@ async def test_openai_sdk_accepts_a_plain_httpx_client() -> None:
     resolution = await resolver.resolve(SIGN_IN, login_snapshot())
     assert resolution.element.fingerprint.id == "signin"
     rec.assert_all_used()
+
+
+@pytest.mark.browser
+async def test_real_page_with_a_screenshot(browser, demo_site: str) -> None:
+    from pathlib import Path
+
+    from replaywright.browser.actions import perform
+    from replaywright.browser.snapshot import take_snapshot
+
+    resolver, rec = make("openai", "products_row_screenshot", screenshot=True)
+    page = await browser.new_page()
+    await page.goto(f"{demo_site}/v1/products.html")
+    intent = parse_step('Click the Add to cart button in the row with "Blue Mug"')
+    resolution = await resolver.resolve(intent, await take_snapshot(page))
+    assert resolution.element.fingerprint.id == "add-blue-mug"
+    content = rec.sent[0].body["messages"][1]["content"]
+    assert [part["type"] for part in content] == ["text", "image_url"]
+    await perform(page, await resolution.element.handle(), intent, timeout=5, base_dir=Path.cwd())
+    assert await page.inner_text("#cart-link") == "Cart (1)"
+
+
+async def test_azure_deployment() -> None:
+    rec = recording("azure_resolve_ok", key=KEYS["openai"])
+    config = LLMConfig(provider="azure", model="rw-mini", api_key=KEYS["openai"],
+                       base_url="https://rw.openai.azure.com", api_version="2024-10-21")
+    resolver = resolver_from_config(config, http_client=rec.client())
+    resolution = await resolver.resolve(SIGN_IN, login_snapshot())
+    assert resolution.element.fingerprint.id == "signin"
+    assert rec.sent[0].headers["api-key"] == KEYS["openai"]
+    assert KEYS["openai"] not in rec.sent[0].text
+
+
+async def test_local_openai_compatible_server_in_json_object_mode() -> None:
+    rec = recording("ollama_resolve_ok")
+    config = LLMConfig.load(env={"REPLAYWRIGHT_LLM": "ollama:llama3.1:8b",
+                                 "REPLAYWRIGHT_LLM_JSON_MODE": "object"})
+    resolver = resolver_from_config(config, http_client=rec.client())
+    resolution = await resolver.resolve(SIGN_IN, login_snapshot())  # a fenced JSON answer
+    assert resolution.element.fingerprint.id == "signin"
+    assert rec.sent[0].body["response_format"] == {"type": "json_object"}
+    assert resolution.usage.calls == 1 and resolution.usage.cost_usd == 0.0
+    assert resolver.name == "llm:openai:llama3.1:8b"
