@@ -27,6 +27,7 @@ import importlib.util
 import inspect
 import json
 import sys
+import textwrap
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager
@@ -274,7 +275,8 @@ class Script:
         """A flow `code:` block: Python with `params`, `outputs`, `env` and `page`."""
         from replaywright.flow.model import Block
 
-        spec = Block(label=self._label or "code", kind="code", code=source)
+        spec = Block(label=self._label or "code", kind="code",
+                     code=textwrap.dedent(source).strip("\n"))
         return await self.runner._run_code(spec, self.context())
 
     async def task(self, goal: str) -> Any:

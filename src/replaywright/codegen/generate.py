@@ -21,6 +21,7 @@ from typing import Any
 from replaywright.engine.results import RunResult
 from replaywright.errors import FlowError
 from replaywright.flow.duration import parse_duration
+from replaywright.flow.expressions import _ALLOWED
 from replaywright.flow.intent import Action, parse_step
 from replaywright.flow.model import Block, Flow, StepSpec
 from replaywright.flow.template import PLACEHOLDER
@@ -137,6 +138,8 @@ def python_expression(expression: str, loop: list[str]) -> str | None:
         text = whole.group(1)
     try:
         tree = ast.parse(text, mode="eval")
+        if not all(isinstance(node, _ALLOWED) for node in ast.walk(tree)):
+            return None  # the engine would refuse it too; `rw.holds` reports why at run time
         tree = _Python(loop).visit(tree)
         source = ast.unparse(tree)
     except (SyntaxError, FlowError, ValueError):
@@ -153,8 +156,15 @@ def selector_hint(code: str, values: list[str]) -> str | None:
     if not code:
         return None
     hint = code.removeprefix("page.")
-    lowered = hint.casefold()
-    if any(len(v) >= 3 and v.casefold() in lowered for v in values):
+    # a frame by the last part of its address: the host and port differ between runs
+    hint = re.sub(r"frame\(url='[^']*/([^'/]+)'\)", r"frame(url='**/\1')", hint)
+    try:
+        shown = [node.value.casefold() for node in ast.walk(ast.parse(hint, mode="eval"))
+                 if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+    except SyntaxError:
+        return None
+    wanted = {part.strip().casefold() for v in values for part in [v, *v.split(",")]}
+    if any(len(v) >= 3 and v in text for v in wanted for text in shown):
         return None
     return hint
 
