@@ -115,6 +115,8 @@ def run(
 @app.command()
 def demo(
     json_out: JsonOut = False,
+    workflow: Annotated[bool, typer.Option("--workflow", help="Show progressive caching of a "
+                                           "workflow with branches instead.")] = False,
     report: Annotated[Path, typer.Option(help="Where to write the HTML report.")] = Path(
         ".replaywright/reports/demo.html"),
     headed: Headed = False,
@@ -122,16 +124,19 @@ def demo(
     cdp: Cdp = None,
     ws_endpoint: Ws = None,
 ) -> None:
-    """Run the bundled shop flow 4 times: v1 resolves, v1 replays, v2 heals, v2 replays."""
+    """Run the bundled shop flow 4 times: v1 resolves, v1 replays, v2 heals, v2 replays.
+
+    With --workflow: a workflow with a loop and a branch, run 3 times (express, standard,
+    express again) to show each block caching on its own and branches filling up."""
     from replaywright.demo.run import print_table, run_demo
 
     try:
         runs = asyncio.run(run_demo(browser_options(browser_path, cdp, ws_endpoint, headed),
-                                    report=report, progress=not json_out))
+                                    report=report, progress=not json_out, workflow=workflow))
     except ReplaywrightError as exc:
         raise fail(str(exc), 1) from None
     if json_out:
-        typer.echo(json.dumps({"runs": [r for r in runs]}, indent=2))
+        typer.echo(json.dumps({"runs": runs}, indent=2))
     else:
         print_table(runs)
         typer.echo(f"report: {report}")

@@ -11,17 +11,20 @@ from pathlib import Path
 
 import typer
 
-from replaywright.browser.launch import BrowserOptions, open_browser
+from replaywright.browser.launch import BrowserOptions, BrowserSession, open_browser
 from replaywright.cache.sqlite import SQLiteStore
 from replaywright.demo.server import demo_flow_path, serve_demo
 from replaywright.engine.results import RunResult
 from replaywright.engine.runner import CachePlan, Runner, RunOptions
 from replaywright.flow.loader import load_flow
+from replaywright.flow.model import Flow
 from replaywright.report import console
 from replaywright.report.html import write_html
 
 RUNS = (("v1", "first run: resolve"), ("v1", "replay"), ("v2", "redesign: heal"),
         ("v2", "replay"))
+WORKFLOW_RUNS = (("true", "express branch"), ("false", "standard branch"),
+                 ("true", "express branch again"))
 
 
 def row(site: str, result: RunResult) -> dict:
@@ -31,32 +34,43 @@ def row(site: str, result: RunResult) -> dict:
             "resolver_calls": s["resolver_calls"], "seconds": s["seconds"]}
 
 
+async def _runs(browser: BrowserSession, store: SQLiteStore, base: str, flow: Flow,
+                plan: list[tuple[str, str, dict[str, str]]], progress: bool,
+                results: list[tuple[str, RunResult]]) -> None:
+    for number, (site, label, params) in enumerate(plan, start=1):
+        if progress:
+            typer.secho(f"run {number}: {site} — {label}", bold=True, err=True)
+        page = await browser.new_page()
+        options = RunOptions(base_url=f"{base}/{site}/", env={}, screenshots=True,
+                             on_step=console.step_line if progress else None)
+        result = await Runner(page, CachePlan(store=store), options=options).run(flow, params)
+        if progress:
+            console.run_summary(result)
+        results.append((f"run {number}: {site} — {label}", result))
+
+
 async def run_demo(browser: BrowserOptions, *, report: Path | None = None,
-                   progress: bool = True) -> list[dict]:
-    flow = load_flow(demo_flow_path())
+                   progress: bool = True, workflow: bool = False) -> list[dict]:
+    """Run the demo with a fresh cache; one row per run. With `workflow`, the workflow demo:
+    three runs taking the express, standard, then express branch again."""
+    flow = load_flow(demo_flow_path("workflow" if workflow else "checkout"))
+    if workflow:
+        plan = [("v1", label, {"express": express}) for express, label in WORKFLOW_RUNS]
+    else:
+        plan = [(site, label, {}) for site, label in RUNS]
     results: list[tuple[str, RunResult]] = []
-    rows = []
     with tempfile.TemporaryDirectory(prefix="replaywright-demo-") as tmp, serve_demo() as base:
         store = SQLiteStore(Path(tmp) / "cache.db")
         try:
             async with open_browser(browser) as session:
-                for number, (site, label) in enumerate(RUNS, start=1):
-                    if progress:
-                        typer.secho(f"run {number}: {site} — {label}", bold=True, err=True)
-                    page = await session.new_page()
-                    options = RunOptions(base_url=f"{base}/{site}/", env={},
-                                         screenshots=report is not None,
-                                         on_step=console.step_line if progress else None)
-                    result = await Runner(page, CachePlan(store=store), options=options).run(flow)
-                    if progress:
-                        console.run_summary(result)
-                    results.append((f"run {number}: {site} — {label}", result))
-                    rows.append(row(site, result))
+                await _runs(session, store, base, flow, plan, progress, results)
         finally:
             store.close()
     if report is not None:
-        write_html(report, results, title="replaywright demo — Acme Mugs checkout")
-    return rows
+        title = "replaywright demo — Acme Mugs " + ("workflow" if workflow else "checkout")
+        write_html(report, results, title=title)
+    return [row(site, result) | ({"blocks": result.summary()["blocks"]} if workflow else {})
+            for (site, _, _), (_, result) in zip(plan, results, strict=True)]
 
 
 def print_table(rows: list[dict]) -> None:

@@ -29,7 +29,7 @@ from playwright.async_api import Error as PlaywrightError
 from replaywright.browser.actions import action_code, perform, settle
 from replaywright.browser.selectors import locate, locator_code, stable_selectors
 from replaywright.browser.snapshot import Element, Snapshot, describe, take_snapshot
-from replaywright.cache.entry import CacheEntry, utcnow
+from replaywright.cache.entry import CacheEntry, Usage, utcnow
 from replaywright.cache.git import DEFAULT_SCOPE, CacheScope, finish, lookup
 from replaywright.cache.keys import step_key
 from replaywright.cache.policy import DEFAULT_TTL_DAYS, SaveDecision, cacheable
@@ -38,7 +38,7 @@ from replaywright.codegen.expressions import value_expression
 from replaywright.engine.results import BlockResult, RunResult, StepResult
 from replaywright.errors import FlowError, ReplaywrightError, StepFailed
 from replaywright.flow.expressions import as_list, evaluate, truthy
-from replaywright.flow.intent import Action, Intent, parse_step
+from replaywright.flow.intent import ELEMENT_CHECKS, Action, Intent, parse_step
 from replaywright.flow.model import Block, Flow, StepSpec
 from replaywright.flow.template import Context, render
 from replaywright.match import Matcher
@@ -49,6 +49,8 @@ from replaywright.resolve.local import MIN_SCORE, LocalResolver
 DEFAULT_TIMEOUT = 10.0
 POLL_INTERVAL = 0.25
 MODES = ("auto", "code", "ai")
+#: Checks about the absence or the number of elements: nothing to record, always live.
+LIVE_CHECKS = {Action.EXPECT_HIDDEN, Action.EXPECT_COUNT}
 
 
 def _always_save(passed: bool) -> SaveDecision:
@@ -101,6 +103,8 @@ class _Located:
     confidence: float | None = None
     note: str = ""
     peers: list[Fingerprint] = field(default_factory=list)  # the page it was found on
+    calls: int = 0  # resolver calls spent finding it
+    usage: Usage = field(default_factory=Usage)
 
 
 @dataclass
@@ -143,6 +147,7 @@ class Runner:
         if self.options.mode not in MODES:
             raise FlowError(f"unknown mode {self.options.mode!r}: use one of {', '.join(MODES)}")
         self._description_check = LocalResolver()
+        self._last_match: tuple[Snapshot, Any, Element | None] | None = None
 
     async def run(self, flow: Flow, params: Mapping[str, Any] | None = None) -> RunResult:
         started = time.monotonic()
@@ -354,11 +359,12 @@ class Runner:
         timeout = spec.timeout or self.options.step_timeout
         try:
             template = parse_step(spec.text)
+            timeout = template.timeout or timeout  # "... is visible within 30 s"
             target = render(template.target, state.ctx)
             value = render(template.value, state.ctx) if template.value is not None else None
             intent = template.with_text(target.text, value.text if value else None)
             step.action = intent.action.value
-            if intent.needs_element and intent.action is not Action.EXPECT_HIDDEN:
+            if intent.needs_element and intent.action not in LIVE_CHECKS:
                 # The element depends on every variable of the target; of the typed value,
                 # loop variables are left out so a loop's items share one entry.
                 loop = set(state.ctx.loop)
@@ -407,13 +413,13 @@ class Runner:
                 step.note = f"{exc}; re-resolving"
             entry = existing if self.options.mode != "ai" else None
         step.cache_key = key if cacheable else None
-        # An explicit step timeout says the element may take a while: wait for the cached
-        # element for half of it before healing.
-        patience = spec.timeout / 2 if spec.timeout else 0.0
-        located = await self._locate(intent, entry, deadline, patience)
-        if intent.action is Action.EXPECT_TEXT:
-            await self._expect_text(located.handle, intent.value or "", deadline)
-        elif intent.action is not Action.EXPECT_VISIBLE:
+        if intent.action in ELEMENT_CHECKS:
+            located = await self._poll_check(intent, entry, timeout)
+        else:
+            # An explicit step timeout says the element may take a while: wait for the
+            # cached element for half of it before healing.
+            patience = spec.timeout / 2 if spec.timeout else 0.0
+            located = await self._locate(intent, entry, deadline, patience)
             options = located.element.options if located.element else None
             await perform(self.page, located.handle, intent, timeout=timeout,
                           base_dir=state.base_dir, options=options)
@@ -424,10 +430,9 @@ class Runner:
         selectors = stable_selectors(located.fingerprint, located.peers)
         step.selector = locator_code(selectors[0] if selectors else None, located.fingerprint)
         step.code = action_code(intent, step.selector, value_expression(template.value))
-        if located.resolution is not None:
-            step.resolver_calls = located.resolution.usage.calls or 1
-            step.usage = located.resolution.usage.model_copy(
-                update={"calls": step.resolver_calls})
+        if located.calls:
+            step.resolver_calls = located.calls
+            step.usage = located.usage.model_copy(update={"calls": located.calls})
         if entry is not None and located.status == "cached":
             step.avoided = entry.usage
             if key not in state.pending:
@@ -446,6 +451,72 @@ class Runner:
                     existing.version if existing is not None
                     and existing.scope == self.cache.scope.write else 0)
                 state.pending[key] = _Pending(record, base)
+
+    async def _poll_check(self, intent: Intent, entry: CacheEntry | None,
+                          timeout: float) -> _Located:
+        """An element check that waits: replay from the cache on every attempt (cheap);
+        re-resolve the description on a cadence that scales with the timeout, and once more
+        at the end before failing. Finishes as soon as the condition holds."""
+        start = time.monotonic()
+        deadline = start + timeout
+        cadence = min(10.0, max(0.5, timeout / 5))
+        next_resolve = start if entry is None else start + cadence
+        calls, problem = 0, "nothing matched"
+        usage = Usage()
+        while True:
+            now = time.monotonic()
+            final = now >= deadline
+            located = await self._cached_element(entry, intent) if entry is not None else None
+            if located is not None:
+                holds, problem = await self._holds(intent, located)
+                if holds:
+                    return located
+            if now >= next_resolve or final:
+                next_resolve = now + cadence
+                try:
+                    located = await self._resolve(intent, now, hint=entry.fingerprint
+                                                  if entry is not None else None)
+                except StepFailed as exc:
+                    calls += 1
+                    problem = str(exc)
+                else:
+                    calls += located.calls
+                    usage = usage + located.usage
+                    holds, problem = await self._holds(intent, located)
+                    if holds:
+                        located.calls, located.usage = calls, usage
+                        if entry is not None:
+                            located.status = "healed"
+                            located.note = ("the cached element no longer matched; "
+                                            "re-resolved while waiting")
+                        return located
+            if final:
+                raise StepFailed(f"still not true after {timeout:g}s (re-resolved "
+                                 f"{calls} time{'s' if calls != 1 else ''}): {problem}")
+            await asyncio.sleep(POLL_INTERVAL)
+
+    async def _holds(self, intent: Intent, located: _Located) -> tuple[bool, str]:
+        """Whether the check's condition is true for the element now, and if not, why."""
+        action, handle = intent.action, located.handle
+        try:
+            if action is Action.EXPECT_VISIBLE:
+                return await handle.is_visible(), "the element is hidden"
+            if action is Action.EXPECT_TEXT:
+                text = await handle.evaluate(
+                    "e => ('value' in e && e.tagName !== 'BUTTON' ? e.value : '') + ' ' + "
+                    "(e.innerText || e.textContent || '')")
+                shown = " ".join(text.split())[:120]
+                return ((intent.value or "").casefold() in text.casefold(),
+                        f"the element does not contain {intent.value!r}; it shows {shown!r}")
+            if action in {Action.EXPECT_ENABLED, Action.EXPECT_DISABLED}:
+                enabled = await handle.is_enabled()
+                wanted = action is Action.EXPECT_ENABLED
+                return enabled == wanted, f"the element is {'enabled' if enabled else 'disabled'}"
+            checked = await handle.is_checked()
+            wanted = action is Action.EXPECT_CHECKED
+            return checked == wanted, f"the element is {'' if checked else 'not '}checked"
+        except PlaywrightError as exc:
+            return False, str(exc).splitlines()[0]
 
     def _touch(self, entry: CacheEntry) -> None:
         if self.cache.store is not None:
@@ -470,39 +541,50 @@ class Runner:
 
     # -- finding the element ------------------------------------------------------------
 
+    async def _cached_element(self, entry: CacheEntry, intent: Intent) -> _Located | None:
+        """The cached element on the live page, or None when the cache is not sure."""
+        self._last_match = None
+        if entry.fingerprint is None:
+            return None
+        fast = await self._fast_path(entry, intent)
+        if fast is not None:
+            return fast
+        snapshot = await take_snapshot(self.page)
+        match = self.matcher.match(entry.fingerprint, snapshot.fingerprints, intent.target)
+        element = snapshot.elements[match.index] if match.index is not None else None
+        self._last_match = (snapshot, match, element)
+        if match.confident and element is not None and self._fits(intent, snapshot, element):
+            return _Located(await element.handle(), element.frame, element.fingerprint,
+                            element, "cached", confidence=match.confidence,
+                            note="relocated by fingerprint", peers=snapshot.fingerprints)
+        return None
+
     async def _locate(self, intent: Intent, entry: CacheEntry | None, deadline: float,
                       patience: float) -> _Located:
         """Find the step's element. With a cached entry, keep trying the cache for `patience`
         seconds (the element may still be rendering) before healing."""
-        if entry is not None and entry.fingerprint is not None:
-            give_up = time.monotonic() + patience
-            while True:
-                fast = await self._fast_path(entry, intent)
-                if fast is not None:
-                    return fast
-                snapshot = await take_snapshot(self.page)
-                match = self.matcher.match(entry.fingerprint, snapshot.fingerprints,
-                                           intent.target)
-                element = snapshot.elements[match.index] if match.index is not None else None
-                if match.confident and element is not None and self._fits(intent, snapshot,
-                                                                         element):
-                    return _Located(await element.handle(), element.frame, element.fingerprint,
-                                    element, "cached", confidence=match.confidence,
-                                    note="relocated by fingerprint")
-                if time.monotonic() + POLL_INTERVAL >= give_up:
-                    break
-                await asyncio.sleep(POLL_INTERVAL)
-            if match.confident and element is not None:
-                why = (f"the relocated element {element.summary()} no longer fits the step's "
-                       "description; healed from the description")
-            else:
-                why = (f"fingerprint match not confident ({match.confidence:.2f} < "
-                       f"{self.matcher.threshold:.2f}); healed from the description")
-            located = await self._resolve(intent, deadline, hint=entry.fingerprint,
-                                          first=snapshot)
-            located.status, located.note = "healed", why
-            return located
-        return await self._resolve(intent, deadline)
+        if entry is None or entry.fingerprint is None:
+            return await self._resolve(intent, deadline)
+        give_up = time.monotonic() + patience
+        while True:
+            found = await self._cached_element(entry, intent)
+            if found is not None:
+                return found
+            if time.monotonic() + POLL_INTERVAL >= give_up:
+                break
+            await asyncio.sleep(POLL_INTERVAL)
+        snapshot, match, element = self._last_match or (None, None, None)
+        if match is not None and match.confident and element is not None:
+            why = (f"the relocated element {element.summary()} no longer fits the step's "
+                   "description; healed from the description")
+        elif match is not None:
+            why = (f"fingerprint match not confident ({match.confidence:.2f} < "
+                   f"{self.matcher.threshold:.2f}); healed from the description")
+        else:
+            why = "the cached element is gone; healed from the description"
+        located = await self._resolve(intent, deadline, hint=entry.fingerprint, first=snapshot)
+        located.status, located.note = "healed", why
+        return located
 
     def _fits(self, intent: Intent, snapshot: Snapshot, element: Element) -> bool:
         """A relocation must still be describable by the step's own words."""
@@ -551,13 +633,12 @@ class Runner:
                 await settle(self.page, timeout=1.0)
                 snapshot = None
                 continue
-            if resolution.usage.calls == 0:
-                resolution.usage = resolution.usage.model_copy(update={"calls": calls})
             element = resolution.element
             return _Located(await element.handle(), element.frame, element.fingerprint,
                             element, "resolved", resolution=resolution,
                             confidence=resolution.confidence, note=resolution.reason,
-                            peers=snapshot.fingerprints)
+                            peers=snapshot.fingerprints,
+                            calls=max(calls, resolution.usage.calls), usage=resolution.usage)
 
     # -- steps without an element ---------------------------------------------------------
     async def _goto(self, url: str) -> None:
@@ -592,6 +673,8 @@ class Runner:
             await self._poll(lambda: self.page.inner_text("body"), value, timeout, "the page")
         elif action is Action.EXPECT_HIDDEN:
             await self._expect_hidden(intent, timeout)
+        elif action is Action.EXPECT_COUNT:
+            await self._expect_count(intent, timeout)
         else:
             raise StepFailed(f"{action} needs a target element")
 
@@ -608,18 +691,6 @@ class Runner:
                                  f"(it is {shown!r})")
             await asyncio.sleep(POLL_INTERVAL)
 
-    async def _expect_text(self, handle: ElementHandle, wanted: str, deadline: float) -> None:
-        while True:
-            text = await handle.evaluate(
-                "e => ('value' in e && e.tagName !== 'BUTTON' ? e.value : '') + ' ' + "
-                "(e.innerText || e.textContent || '')")
-            if wanted.casefold() in text.casefold():
-                return
-            if time.monotonic() >= deadline:
-                raise StepFailed(f"the element does not contain {wanted!r}; it shows "
-                                 f"{' '.join(text.split())[:120]!r}")
-            await asyncio.sleep(POLL_INTERVAL)
-
     async def _expect_hidden(self, intent: Intent, timeout: float) -> None:
         """Passes once no visible element matches the description (checked offline)."""
         deadline = time.monotonic() + timeout
@@ -633,6 +704,19 @@ class Runner:
             if time.monotonic() >= deadline:
                 raise StepFailed(f"{intent.target!r} is still visible: "
                                  f"{resolution.element.summary()}")
+            await asyncio.sleep(POLL_INTERVAL)
+
+    async def _expect_count(self, intent: Intent, timeout: float) -> None:
+        """Passes once exactly N visible elements match the description (checked offline)."""
+        wanted = int(intent.value or 0)
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self._description_check.matches(intent, await take_snapshot(self.page))
+            if len(found) == wanted:
+                return
+            if time.monotonic() >= deadline:
+                raise StepFailed(f"expected {wanted} elements matching {intent.target!r}, "
+                                 f"found {len(found)}")
             await asyncio.sleep(POLL_INTERVAL)
 
     # -- images ---------------------------------------------------------------------------

@@ -33,10 +33,20 @@ class Action(StrEnum):
     EXPECT_TEXT = "expect_text"
     EXPECT_TITLE = "expect_title"
     EXPECT_URL = "expect_url"
+    EXPECT_ENABLED = "expect_enabled"
+    EXPECT_DISABLED = "expect_disabled"
+    EXPECT_CHECKED = "expect_checked"
+    EXPECT_UNCHECKED = "expect_unchecked"
+    EXPECT_COUNT = "expect_count"
 
 
 CHECKS = {Action.EXPECT_VISIBLE, Action.EXPECT_HIDDEN, Action.EXPECT_TEXT,
-          Action.EXPECT_TITLE, Action.EXPECT_URL}
+          Action.EXPECT_TITLE, Action.EXPECT_URL, Action.EXPECT_ENABLED,
+          Action.EXPECT_DISABLED, Action.EXPECT_CHECKED, Action.EXPECT_UNCHECKED,
+          Action.EXPECT_COUNT}
+#: Checks that find one element and test a condition on it, polling until their timeout.
+ELEMENT_CHECKS = {Action.EXPECT_VISIBLE, Action.EXPECT_TEXT, Action.EXPECT_ENABLED,
+                  Action.EXPECT_DISABLED, Action.EXPECT_CHECKED, Action.EXPECT_UNCHECKED}
 PAGE_TARGETS = {"page", "the page", "this page", "the current page"}
 
 ACCEPTED_PHRASINGS = """accepted phrasings, for example:
@@ -50,7 +60,9 @@ ACCEPTED_PHRASINGS = """accepted phrasings, for example:
   Upload notes.txt to the Attachment field Wait 2 seconds
   The Welcome banner is visible            The error message is not visible
   The cart contains "Blue Mug"             The page title contains "Checkout"
-  The URL contains "/confirm\""""
+  The URL contains "/confirm"              The Save button is enabled / disabled
+  The Subscribe checkbox is checked        There are 3 Delete buttons
+  The Order confirmed banner is visible within 30 s"""
 
 KEYS = {
     "enter", "return", "tab", "escape", "esc", "backspace", "delete", "space", "arrowup",
@@ -72,6 +84,7 @@ class Intent:
     action: Action
     target: str = ""
     value: str | None = None
+    timeout: float | None = None  # "... within 30 s"
 
     @property
     def needs_element(self) -> bool:
@@ -100,7 +113,16 @@ def _p(pattern: str) -> re.Pattern[str]:
     return re.compile("^" + pattern + "$", re.IGNORECASE | re.DOTALL)
 
 
+_WITHIN = re.compile(r"\s+(?:within|in under|in)\s+(?P<n>\d+(?:\.\d+)?)\s*"
+                     r"(?P<unit>ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?)$", re.IGNORECASE)
 _CHECK_PATTERNS: list[tuple[Action, re.Pattern[str]]] = [
+    (Action.EXPECT_COUNT, _p(r"there\s+(?:are|is|should be)\s+(?P<v>\d+)\s+(?P<t>.+)")),
+    (Action.EXPECT_COUNT, _p(r"(?P<t>.+?)\s+count\s+(?:is|should be)\s+(?P<v>\d+)")),
+    (Action.EXPECT_ENABLED, _p(r"(?P<t>.+?)\s+(?:is|should be)\s+enabled")),
+    (Action.EXPECT_DISABLED, _p(r"(?P<t>.+?)\s+(?:is|should be)\s+disabled")),
+    (Action.EXPECT_UNCHECKED, _p(r"(?P<t>.+?)\s+(?:is not|should not be|isn't)\s+"
+                                 r"(?:checked|selected|ticked)|(?P<t2>.+?)\s+is unchecked")),
+    (Action.EXPECT_CHECKED, _p(r"(?P<t>.+?)\s+(?:is|should be)\s+(?:checked|selected|ticked)")),
     (Action.EXPECT_TITLE, _p(r"(?:the\s+)?(?:page\s+)?title\s+(?:contains|includes|is|has|"
                              r"should contain|should be)\s+(?P<v>.+)")),
     (Action.EXPECT_URL, _p(r"(?:the\s+)?(?:page\s+|current\s+)?url\s+(?:contains|includes|is|"
@@ -174,10 +196,16 @@ def parse_step(text: str) -> Intent:
     if not cleaned:
         raise FlowError("empty step", hint=ACCEPTED_PHRASINGS)
     checked = _CHECK_PREFIX.sub("", cleaned)
+    timeout = None
+    if within := _WITHIN.search(checked):
+        from replaywright.flow.duration import parse_duration
+
+        timeout = parse_duration(within.group("n") + within.group("unit"))
+        checked = checked[:within.start()]
     for action, pattern in _CHECK_PATTERNS:
         match = pattern.match(checked)
         if match:
-            return _intent(action, match)
+            return replace(_intent(action, match), timeout=timeout)
     goto = _GOTO.match(cleaned)
     if goto and _looks_like_url(goto.group("v")):
         return Intent(Action.GOTO, value=goto.group("v"))
@@ -201,5 +229,5 @@ def _intent(action: Action, match: re.Match[str]) -> Intent:
         value = _unquote(value)
     if action is Action.WAIT and value is not None:
         value = value.strip()
-    target = (groups.get("t") or "").strip()
+    target = (groups.get("t") or groups.get("t2") or "").strip()
     return Intent(action, target=target, value=value)

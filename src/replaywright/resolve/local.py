@@ -38,6 +38,8 @@ ROLE_WORDS = {
 }
 _ROLE_SUFFIX = re.compile(
     r"\s+(" + "|".join(sorted(map(re.escape, ROLE_WORDS), key=len, reverse=True)) + r")$")
+_PLURAL = re.compile(r"\b(button|link|field|checkbox|box|dropdown|radio|heading|image|icon|tab|"
+                     r"row|item|option|input|element)s$", re.IGNORECASE)
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
             "4th": 4, "fifth": 5, "5th": 5, "last": -1}
 _ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b\s*")
@@ -107,6 +109,7 @@ def parse_target(description: str) -> TargetQuery:
         main = (main[:m.start()] + main[m.end():]).strip()
     main = _strip_article(main)
     role = ""
+    main = _PLURAL.sub(r"\1", main)  # "Delete buttons" → "Delete button"
     if m := _ROLE_SUFFIX.search(main.lower()):
         role = ROLE_WORDS[m.group(1)]
         main = main[:m.start()].strip()
@@ -269,6 +272,17 @@ class LocalResolver:
         return Resolution(element=contenders[0][0], confidence=round(confidence, 3),
                           reason=f"local: best match {best_score:.2f}, next {runner_up:.2f}",
                           candidates=scored[:5])
+
+    def matches(self, intent: Intent, snapshot: Snapshot) -> list[Element]:
+        """Every element the description fits about as well as the best one ("there are 3
+        Delete buttons"); empty when nothing fits."""
+        query = parse_target(intent.target)
+        scored = [(el, self._score(query, intent, el)) for el in snapshot.elements]
+        scored = self._apply_relation(query, scored, snapshot.elements)
+        best = max((s for _, s in scored), default=0.0)
+        if best < MIN_SCORE:
+            return []
+        return [el for el, _ in _drop_nested([(el, s) for el, s in scored if s >= best * 0.85])]
 
     def fit(self, intent: Intent, snapshot: Snapshot, element: Element) -> float:
         """How well one element fits the step's description (0..1); the engine uses it to
