@@ -55,8 +55,13 @@ _DIRECTION = re.compile(
     r"^(?P<main>.+?)\s+(?P<rel>below|under|underneath|beneath|above|over|next to|beside|near|"
     r"(?:to the )?left of|(?:to the )?right of|after|before)\s+(?P<anchor>.+)$")
 _REGION = re.compile(
-    r"^(?P<main>.+?)\s+(?:in|inside|within|on)\s+the\s+(?P<anchor>.+?)\s*(?P<kind>section|area|"
-    r"panel|form|dialog|modal|header|footer|sidebar|navigation|nav|toolbar|page header)$")
+    r"^(?P<main>.+?)\s+(?:in|inside|within|on)\s+the\s+(?:(?P<anchor>.+?)\s+)?(?P<kind>section|"
+    r"area|panel|form|dialog|modal|header|footer|sidebar|navigation|nav|toolbar)$")
+#: What a region word means in landmark terms, when the description names no heading.
+REGION_LANDMARKS = {"header": {"banner", "header"}, "footer": {"contentinfo", "footer"},
+                    "navigation": {"navigation", "nav"}, "nav": {"navigation", "nav"},
+                    "sidebar": {"complementary", "aside"}, "dialog": {"dialog"},
+                    "modal": {"dialog"}, "form": {"form"}, "toolbar": {"toolbar"}}
 EDITABLE_TYPES = {"", "text", "email", "password", "search", "tel", "url", "number", "date",
                   "datetime-local", "month", "time", "week"}
 
@@ -88,15 +93,15 @@ def _unquote(text: str) -> tuple[str, bool]:
 
 def parse_target(description: str) -> TargetQuery:
     text = " ".join(description.split()).rstrip(".")
-    relation, anchor = "", ""
+    relation, anchor, region_kind = "", "", ""
     for pattern, kind in ((_CONTAINER, "container"), (_FOR_QUOTED, "container"),
                           (_REGION, "region"), (_DIRECTION, "")):
         match = pattern.match(text)
         if match:
             relation = kind or match.group("rel").replace("to the ", "")
-            anchor = _unquote(_strip_article(match.group("anchor")))[0]
+            anchor = _unquote(_strip_article(match.group("anchor") or ""))[0]
             if kind == "region":
-                anchor = f"{anchor} {match.group('kind')}".strip()
+                region_kind = match.group("kind")
             text = match.group("main")
             break
     main = _strip_article(text)
@@ -117,7 +122,8 @@ def parse_target(description: str) -> TargetQuery:
     if not name and role:  # "the checkbox", "the button": the kind is all we have
         name = ""
     return TargetQuery(name=name, role=role, ordinal=ordinal, colour=colour,
-                       relation=relation, anchor=anchor, quoted=quoted)
+                       relation=relation, anchor=anchor, quoted=quoted,
+                       extra={"region": region_kind} if region_kind else {})
 
 
 def _is_editable(fp: Fingerprint) -> bool:
@@ -323,10 +329,7 @@ class LocalResolver:
             return [(el, s if contains_phrase(el.container, query.anchor) else s * 0.2)
                     for el, s in scored]
         if query.relation == "region":
-            words = tokens(query.anchor)
-            return [(el, s if words <= tokens(el.fingerprint.landmark + " "
-                                              + el.fingerprint.heading) else s * 0.4)
-                    for el, s in scored]
+            return [(el, s if _in_region(query, el.fingerprint) else s * 0.4) for el, s in scored]
         anchor_query = parse_target(query.anchor)
         anchors = sorted(((el, name_score(anchor_query.name, el)
                            * (_kind_fit(anchor_query.role, el) if anchor_query.role else 1.0))
@@ -349,6 +352,16 @@ class LocalResolver:
         element, score = group[n - 1] if n > 0 else group[-1]
         return Resolution(element=element, confidence=round(min(1.0, score), 3),
                           reason=f"local: ordinal {n} of {len(group)}", candidates=group[:5])
+
+
+def _in_region(query: TargetQuery, fp: Fingerprint) -> bool:
+    """"in the Groceries section": under that heading or landmark; "in the footer": inside
+    that kind of landmark."""
+    context = tokens(fp.landmark + " " + fp.heading)
+    if query.anchor:
+        return tokens(query.anchor) <= context
+    wanted = REGION_LANDMARKS.get(query.extra.get("region", ""), set())
+    return bool(wanted & set(normalize(fp.landmark).split()))
 
 
 def _drop_nested(pairs: list[tuple[Element, float]]) -> list[tuple[Element, float]]:
