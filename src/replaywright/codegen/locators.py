@@ -1,0 +1,60 @@
+"""Reading a script's `selector=` hint back into a `Selector` (the inverse of
+`browser.selectors.locator_code`), for an engine that tries the hint before resolving."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from replaywright.match.fingerprint import Selector
+
+_METHODS = {"get_by_test_id": "test_id", "get_by_label": "label",
+            "get_by_placeholder": "placeholder", "get_by_alt_text": "alt",
+            "get_by_title": "title", "get_by_text": "text"}
+_ID = re.compile(r'^\[id="((?:[^"\\]|\\.)*)"\]$')
+
+
+def _string(node: ast.AST) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def parse_locator(code: str) -> Selector | None:
+    """`get_by_role('button', name='Sign in', exact=True)` → Selector(kind='role', ...);
+    None for anything that is not one recorded locator call (chains, filters, f-strings)."""
+    text = code.strip().removeprefix("page.")
+    try:
+        node = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return None
+    frame = ""
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Call)):
+        inner = node.func.value
+        if (isinstance(inner.func, ast.Name) and inner.func.id == "frame" and inner.keywords
+                and inner.keywords[0].arg == "url"):
+            frame = _string(inner.keywords[0].value) or ""
+            node = ast.Call(ast.Name(node.func.attr, ast.Load()), node.args, node.keywords)
+    if not isinstance(node, ast.Call) or not node.args:
+        return None
+    method = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
+        node.func, "id", "")
+    first = _string(node.args[0])
+    if first is None:
+        return None
+    keywords = {k.arg: _string(k.value) for k in node.keywords if k.arg}
+    selector: Selector | None = None
+    if method == "get_by_role" and keywords.get("name"):
+        selector = Selector(kind="role", role=first, value=keywords["name"] or "")
+    elif method in _METHODS:
+        selector = Selector(kind=_METHODS[method], value=first)
+    elif method == "locator":
+        found = _ID.match(first)
+        if found:
+            selector = Selector(kind="id", value=re.sub(r"\\(.)", r"\1", found.group(1)))
+        elif first.startswith("xpath="):
+            selector = Selector(kind="xpath", value=first.removeprefix("xpath="))
+        else:
+            selector = Selector(kind="css", value=first)
+    if selector is not None:
+        selector.frame = frame
+    return selector
