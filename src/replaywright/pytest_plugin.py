@@ -220,7 +220,12 @@ class _Bridge:
         return self._browsers[port]
 
     async def _find(self, target_id: str) -> Any:
-        """The async page of the test's page (same CDP target), on whichever browser has it."""
+        """The async page of the test's page (same CDP target), on whichever browser has it.
+
+        The newest port first: with overrides of `browser_type_launch_args` each layer got a
+        port, and the browser was launched with the last one; stale ports do not answer."""
+        from playwright.async_api import Error as PlaywrightError
+
         deadline = time.monotonic() + _CONNECT_TIMEOUT
         ports = list(reversed(self.config.stash[_PORTS]))
         if not ports:
@@ -228,21 +233,23 @@ class _Bridge:
                 "replaywright cannot reach the page's browser: it was not launched by this "
                 "plugin or by pytest-playwright on Chromium (connect_options / --browser "
                 "firefox|webkit are not supported)")
+        errors: dict[int, str] = {}
         while True:
             for port in ports:
-                browser = await self._browser(port)
+                try:
+                    browser = await self._browser(port)
+                except PlaywrightError as exc:
+                    errors[port] = str(exc).splitlines()[0]
+                    continue
+                errors.pop(port, None)
                 for context in browser.contexts:
                     for page in context.pages:
-                        session = await context.new_cdp_session(page)
-                        try:
-                            info = await session.send("Target.getTargetInfo")
-                        finally:
-                            await session.detach()
-                        if info["targetInfo"]["targetId"] == target_id:
+                        if await _target_id(context, page) == target_id:
                             return page
             if time.monotonic() >= deadline:
+                why = "; ".join(f"port {p}: {e}" for p, e in errors.items())
                 raise StepFailed(f"replaywright cannot find the test's page (target {target_id}) "
-                                 f"in the browser on CDP port(s) {ports}")
+                                 f"over CDP on port(s) {ports}" + (f" ({why})" if why else ""))
             await asyncio.sleep(0.1)
 
     def async_page(self, sync_page: Any) -> Any:
@@ -270,6 +277,21 @@ class _Bridge:
             self.thread.join(timeout=10)
             if not self.thread.is_alive():
                 self.loop.close()
+
+
+async def _target_id(context: Any, page: Any) -> str | None:
+    from playwright.async_api import Error as PlaywrightError
+
+    try:
+        session = await context.new_cdp_session(page)
+    except PlaywrightError:  # the page closed meanwhile
+        return None
+    try:
+        info = await session.send("Target.getTargetInfo")
+    finally:
+        with contextlib.suppress(PlaywrightError):
+            await session.detach()
+    return str(info["targetInfo"]["targetId"])
 
 
 @pytest.fixture(scope="session")
