@@ -29,7 +29,7 @@ import json
 import sys
 import textwrap
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from types import ModuleType
@@ -186,10 +186,11 @@ class Script:
             kwargs["loop"] = dict(self._loop)
         else:
             text = self._inline_loop(text)
+        before = len(self.results)
         try:
             result = await self.session.step(text, **kwargs)
         finally:
-            if self.results:
+            if len(self.results) > before:
                 self.results[-1].block = self._label or self.flow
         return result
 
@@ -550,7 +551,3 @@ def main(module: ModuleType | str, argv: list[str] | None = None,
     if args["json"]:
         print(json.dumps(result.to_json(), indent=2))
     return 0 if result.passed else 1
-
-
-def items(value: Any) -> Iterable[Any]:
-    return as_list(value)
