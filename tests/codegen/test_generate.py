@@ -52,7 +52,8 @@ def test_checkout_module_compiles_and_is_ruff_clean(tmp_path: Path) -> None:
     assert "await rw.press(" in text and 'on="the Search field"' in text
     assert 'await rw.select(\n        "the Country dropdown",\n        "Canada",' in text
     assert 'await rw.expect_visible(\n        "The Order confirmed heading"' in text
-    assert 'parser.add_argument("--full-name", dest="full_name"' in text
+    assert "parser.add_argument(\n        \"--full-name\", dest=\"full_name\"" in text or \
+        "parser.add_argument(\"--full-name\", dest=\"full_name\"" in text
 
 
 def test_workflow_module_has_one_function_per_block(tmp_path: Path, workflow) -> None:

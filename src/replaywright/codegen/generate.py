@@ -420,7 +420,8 @@ class Generator:
                 args.append(f"type={kind}")
             elif kind == "bool":
                 args.append("type=script.truthy")
-            help_text = spec.description or f"parameter {name}"
+            origin = "required" if spec.default is None else "default: from the flow file"
+            help_text = f"{spec.description} ({origin})" if spec.description else origin
             args.append(f"help={string(help_text)}")
             lines += call(i, "parser.add_argument", args)
         lines += [f"{i}return script.main(__name__, argv, parser)", "", "",
