@@ -76,6 +76,16 @@ def run(
     browser_path: BrowserPath = None,
     cdp: Cdp = None,
     ws_endpoint: Ws = None,
+    llm: Annotated[str | None, typer.Option(help="Resolve with an LLM, e.g. openai:gpt-4.1-mini, "
+                                            "anthropic:claude-sonnet-4-5, ollama:llama3.1 "
+                                            "(default $REPLAYWRIGHT_LLM; none: offline).")] = None,
+    llm_base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible server URL.")] = None,
+    llm_timeout: Annotated[float | None, typer.Option(help="Seconds per LLM call.")] = None,
+    llm_screenshot: Annotated[bool | None, typer.Option(
+        "--llm-screenshot/--no-llm-screenshot", help="Send a screenshot with each LLM call.")] = None,
+    llm_fallback_local: Annotated[bool | None, typer.Option(
+        "--llm-fallback-local/--no-llm-fallback-local",
+        help="Use the local resolver's answer when the LLM gives none.")] = None,
 ) -> None:
     """Run a flow: resolve new steps, replay cached ones, heal what changed."""
     from replaywright.flow.loader import load_flow
@@ -94,7 +104,9 @@ def run(
             loaded, params, base_url=base_url, cache_url=cache, token=token,
             no_cache=no_cache, save_cache=save_cache, mode=mode, timeout=timeout,
             browser=browser_options(browser_path, cdp, ws_endpoint, headed),
-            screenshots=report is not None, progress=not json_out))
+            screenshots=report is not None, progress=not json_out,
+            llm={"llm": llm, "base_url": llm_base_url, "timeout": llm_timeout,
+                 "screenshot": llm_screenshot, "fallback_local": llm_fallback_local}))
     except FlowError as exc:
         raise fail(str(exc), 2) from None
     except ReplaywrightError as exc:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from replaywright.browser.launch import BrowserOptions, open_browser
 from replaywright.cache.factory import open_store
@@ -18,6 +18,10 @@ from replaywright.engine.results import RunResult
 from replaywright.engine.runner import CachePlan, Runner, RunOptions
 from replaywright.flow.model import Flow
 from replaywright.report import console
+from replaywright.resolve.base import Resolver
+
+if TYPE_CHECKING:
+    from replaywright.resolve.llm import Agent
 
 
 def cache_plan(cache_url: str | None, token: str | None, *, no_cache: bool,
@@ -40,18 +44,34 @@ def cache_plan(cache_url: str | None, token: str | None, *, no_cache: bool,
                      ttl_days=ttl_days(env))
 
 
+def llm_setup(flags: Mapping[str, Any],
+              env: Mapping[str, str] | None = None) -> tuple[Resolver | None, Agent | None]:
+    """An LLM resolver and agent when `--llm` or `REPLAYWRIGHT_LLM` asks for one, else
+    (None, None): the offline local resolver, and task blocks unavailable."""
+    env = os.environ if env is None else env
+    if not flags.get("llm") and not env.get("REPLAYWRIGHT_LLM"):
+        return None, None
+    from replaywright.resolve.llm import LLMConfig, agent_from_config, resolver_from_config
+
+    config = LLMConfig.load(flags=flags, env=env).check()
+    return resolver_from_config(config), agent_from_config(config)
+
+
 async def run_flow(flow: Flow, params: Mapping[str, Any], *, base_url: str | None = None,
                    cache_url: str | None = None, token: str | None = None,
                    no_cache: bool = False, save_cache: bool = False, mode: str = "auto",
                    timeout: float = 10.0, browser: BrowserOptions | None = None,
-                   screenshots: bool = False, progress: bool = True) -> RunResult:
+                   screenshots: bool = False, progress: bool = True,
+                   llm: Mapping[str, Any] | None = None) -> RunResult:
+    resolver, agent = llm_setup(llm or {})
     plan = cache_plan(cache_url, token, no_cache=no_cache, save_cache=save_cache)
     options = RunOptions(mode=mode, base_url=base_url, step_timeout=timeout,
                          screenshots=screenshots,
                          on_step=console.step_line if progress else None)
     try:
         async with open_browser(browser) as session:
-            result = await Runner(session.page, plan, options=options).run(flow, params)
+            runner = Runner(session.page, plan, resolver=resolver, options=options, agent=agent)
+            result = await runner.run(flow, params)
     finally:
         if plan.store is not None:
             plan.store.close()

@@ -63,24 +63,27 @@ class RunResult(BaseModel):
     cache_saved: bool = False
     cache_note: str = ""
     error: str | None = None
+    overhead: Usage = Field(default_factory=Usage)  # e.g. an agent's final "done" call
+    overhead_avoided: Usage = Field(default_factory=Usage)
+
 
     def count(self, status: Status) -> int:
         return sum(1 for s in self.steps if s.status == status)
 
     @property
     def resolver_calls(self) -> int:
-        return sum(s.resolver_calls for s in self.steps)
+        return sum(s.resolver_calls for s in self.steps) + self.overhead.calls
 
     @property
     def usage(self) -> Usage:
-        total = Usage()
+        total = self.overhead
         for step in self.steps:
             total = total + step.usage
         return total
 
     @property
     def avoided(self) -> Usage:
-        total = Usage()
+        total = self.overhead_avoided
         for step in self.steps:
             total = total + step.avoided
         return total

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from playwright.async_api import ElementHandle, Frame, Page
@@ -44,7 +44,11 @@ from replaywright.flow.template import Context, render
 from replaywright.match import Matcher
 from replaywright.match.fingerprint import Fingerprint, Selector
 from replaywright.resolve.base import Resolution, Resolver
+from replaywright.resolve.llm.agent import personalise
 from replaywright.resolve.local import MIN_SCORE, LocalResolver
+
+if TYPE_CHECKING:
+    from replaywright.resolve.llm import Agent
 
 DEFAULT_TIMEOUT = 10.0
 POLL_INTERVAL = 0.25
@@ -107,6 +111,9 @@ class _Located:
     usage: Usage = field(default_factory=Usage)
 
 
+_Chosen = tuple[Element | None, Snapshot, Usage]  # an agent's pick: element, its page, cost
+
+
 @dataclass
 class _RunState:
     """Everything one run accumulates."""
@@ -120,6 +127,8 @@ class _RunState:
     blocks: list[BlockResult] = field(default_factory=list)
     pending: dict[str, _Pending] = field(default_factory=dict)
     error: str | None = None
+    overhead: Usage = field(default_factory=Usage)  # resolver spending outside any step
+    overhead_avoided: Usage = field(default_factory=Usage)
 
     def where(self, line: int) -> str:
         return f"{self.path}:{line}" if self.path else f"line {line}"
@@ -138,8 +147,9 @@ class Runner:
 
     def __init__(self, page: Page, cache: CachePlan | None = None,
                  resolver: Resolver | None = None, matcher: Matcher | None = None,
-                 options: RunOptions | None = None) -> None:
+                 options: RunOptions | None = None, agent: Agent | None = None) -> None:
         self.page = page
+        self.agent = agent
         self.cache = cache or CachePlan()
         self.resolver = resolver or LocalResolver()
         self.matcher = matcher or Matcher()
@@ -165,7 +175,8 @@ class Runner:
         root = _chain("", ",".join(sorted(flow.params))) if flow.workflow else ""
         await self._run_blocks(flow.blocks, state, root, depth=0)
         result = RunResult(flow=flow.name, steps=state.steps, error=state.error,
-                           blocks=state.blocks if flow.workflow else [])
+                           blocks=state.blocks if flow.workflow else [], overhead=state.overhead,
+                           overhead_avoided=state.overhead_avoided)
         result.passed = state.error is None
         result.cache_saved, result.cache_note = self._commit(result.passed, state.pending)
         result.seconds = time.monotonic() - started
@@ -259,8 +270,8 @@ class Runner:
                         break
                 ctx.loop = {k: v for k, v in ctx.loop.items() if k != block.item_name}
             elif block.kind == "task":
-                raise StepFailed("task blocks need an LLM: pass --llm PROVIDER:MODEL or set "
-                                 "REPLAYWRIGHT_LLM (see README, 'LLM resolvers')")
+                result.output = await self._run_task(block, state, lineage)
+                ctx.outputs = {**ctx.outputs, block.label: result.output}
         except (ReplaywrightError, PlaywrightError) as exc:
             message = exc.problem if isinstance(exc, FlowError) else str(exc).splitlines()[0]
             result.status, result.note = "failed", message
@@ -349,10 +360,65 @@ class Runner:
         fp = found.element.fingerprint
         return fp.value or fp.text or fp.accessible_name
 
+    async def _run_task(self, block: Block, state: _RunState, lineage: str) -> dict[str, Any]:
+        """An open goal. The first run asks the agent for one action at a time and records
+        the actions as plain-English steps; later runs replay those steps from the cache
+        (each healing on its own) with no LLM call."""
+        goal = render(block.task or "", state.ctx).text
+        key = step_key(state.flow, f"task: {block.task}", "task", {}, 0, context=lineage)
+        entry = None
+        if self.cache.enabled and block.cache and self.options.mode != "ai":
+            entry = self._lookup(state, key)
+        body = Block(label=block.label, kind="steps")
+        lineage = _chain(lineage, "task")
+        if entry is not None and entry.data.get("steps"):
+            state.overhead_avoided = state.overhead_avoided + entry.usage
+            steps = personalise(entry.data["steps"], entry.data.get("params", {}),
+                                dict(state.ctx.params))
+            body.steps = [StepSpec(text=t, index=i + 1, cache=i not in steps.reresolve)
+                          for i, t in enumerate(steps)]
+            for spec in body.steps:
+                await self._run_step(state, spec, body, lineage)
+                if state.error:
+                    break
+            return {"steps": list(steps), "replayed": True}
+        if self.agent is None:
+            raise StepFailed("task blocks need an LLM: pass --llm PROVIDER:MODEL or set "
+                             "REPLAYWRIGHT_LLM (see README, 'LLM resolvers')")
+        done: list[str] = []
+        for _ in range(block.max_steps):
+            snapshot = await take_snapshot(self.page)
+            decision = await self.agent.decide(goal, snapshot, done)
+            if decision.done or not decision.step:
+                state.overhead = state.overhead + decision.usage  # the call that said "done"
+                break
+            spec = StepSpec(text=decision.step, index=len(done) + 1)
+            body.steps.append(spec)
+            chosen = snapshot.elements[decision.element] if decision.element is not None \
+                else None
+            step = await self._run_step(state, spec, body, lineage,
+                                        chosen=(chosen, snapshot, decision.usage))
+            if step.status == "failed":
+                return {"steps": done}
+            done.append(decision.step)
+        else:
+            raise StepFailed(f"the goal was not reached in {block.max_steps} actions "
+                             f"(raise max_steps?): {goal!r}")
+        if self.cache.enabled and block.cache:
+            # the steps keep their own costs; the task entry keeps what deciding "done" cost
+            record = CacheEntry(key=key, scope=self.cache.scope.write, flow=state.flow,
+                                step=f"task: {block.task}", action="task",
+                                resolver=getattr(self.resolver, "name", ""),
+                                usage=state.overhead,
+                                data={"steps": done, "params": dict(state.ctx.params)})
+            state.pending[key] = _Pending(record, entry.version if entry is not None
+                                          and entry.scope == self.cache.scope.write else 0)
+        return {"steps": done}
+
     # -- one step -----------------------------------------------------------------------
 
     async def _run_step(self, state: _RunState, spec: StepSpec, block: Block | None,
-                        lineage: str) -> StepResult:
+                        lineage: str, chosen: _Chosen | None = None) -> StepResult:
         started = time.monotonic()
         step = StepResult(index=len(state.steps) + 1, text=spec.text, line=spec.line,
                           block=block.label if block else "")
@@ -381,7 +447,7 @@ class Runner:
                 key = step_key(state.flow, spec.text, intent.action.value, used, occurrence,
                                context=lineage)
                 await self._element_step(step, state, spec, template, intent, key,
-                                         bool(decision), timeout)
+                                         bool(decision), timeout, chosen)
             else:
                 await self._live_step(intent, timeout, state.base_dir)
                 step.status = "live"
@@ -389,6 +455,7 @@ class Runner:
             step.status, step.error = "failed", exc.problem
         except ReplaywrightError as exc:
             step.status, step.error = "failed", str(exc)
+            step.usage = getattr(exc, "usage", None) or step.usage  # a paid call that failed
         except PlaywrightError as exc:
             step.status, step.error = "failed", str(exc).splitlines()[0]
         if self.options.screenshots:
@@ -403,7 +470,7 @@ class Runner:
 
     async def _element_step(self, step: StepResult, state: _RunState, spec: StepSpec,
                             template: Intent, intent: Intent, key: str, cacheable: bool,
-                            timeout: float) -> None:
+                            timeout: float, chosen: _Chosen | None = None) -> None:
         deadline = time.monotonic() + timeout
         entry = existing = None
         if cacheable:
@@ -413,7 +480,16 @@ class Runner:
                 step.note = f"{exc}; re-resolving"
             entry = existing if self.options.mode != "ai" else None
         step.cache_key = key if cacheable else None
-        if intent.action in ELEMENT_CHECKS:
+        if chosen is not None and chosen[0] is not None:  # the agent already picked it
+            element, snapshot, usage = chosen
+            located = _Located(await element.handle(), element.frame, element.fingerprint,
+                               element, "resolved", note="chosen by the agent",
+                               peers=snapshot.fingerprints, calls=max(1, usage.calls),
+                               usage=usage)
+            if intent.action not in ELEMENT_CHECKS:
+                await perform(self.page, located.handle, intent, timeout=timeout,
+                              base_dir=state.base_dir, options=element.options)
+        elif intent.action in ELEMENT_CHECKS:
             located = await self._poll_check(intent, entry, timeout)
         else:
             # An explicit step timeout says the element may take a while: wait for the
@@ -627,7 +703,9 @@ class Runner:
             try:
                 resolution = await self.resolver.resolve(intent, snapshot, hint=hint)
             except StepFailed:
-                if time.monotonic() + POLL_INTERVAL >= deadline:
+                # the page may still be rendering: retry, but a paid resolver at most twice
+                paid = getattr(self.resolver, "name", "local") != "local"
+                if time.monotonic() + POLL_INTERVAL >= deadline or (paid and calls >= 2):
                     raise
                 await asyncio.sleep(POLL_INTERVAL)
                 await settle(self.page, timeout=1.0)

@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from replaywright.errors import ReplaywrightError
+from replaywright.errors import FlowError
 
 Provider = Literal["openai", "azure", "anthropic"]
 
@@ -59,7 +59,7 @@ ENV_FIELDS = {  # env var → field
 }
 
 
-class LLMConfigError(ReplaywrightError):
+class LLMConfigError(FlowError):
     """The LLM settings are incomplete or invalid (exit code 2 territory)."""
 
 
