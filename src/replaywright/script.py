@@ -442,8 +442,13 @@ async def run_module(module: ModuleType, page: Any, params: Any = None, *, cache
                          env=dict(os.environ) if env is None else dict(env))
     runner = Runner(page, cache or CachePlan(enabled=False), resolver=resolver, options=options)
     flow_path = _flow_file(getattr(module, "__file__", None), getattr(module, "FLOW_FILE", None))
+    extra: dict[str, Any] = {}
+    if flow_path is not None and _supports(runner.session, "flow"):
+        from replaywright.flow.loader import load_flow
+
+        extra["flow"] = load_flow(flow_path)  # lets the engine key steps by their block
     session = runner.session(module.FLOW_NAME, params=dict(_fields(params)),
-                             base_dir=flow_path.parent if flow_path else None)
+                             base_dir=flow_path.parent if flow_path else None, **extra)
     rw = Script(session, params, flow=module.FLOW_NAME, env=options.env)
     error = None
     try:
