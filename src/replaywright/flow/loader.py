@@ -52,6 +52,9 @@ def parse_flow(text: str, path: Path | None = None) -> Flow:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        if mark is not None and mark.line >= len(text.splitlines()):
+            # "found end of stream": where the unclosed construct started says more
+            mark = getattr(exc, "context_mark", None) or mark
         problem = getattr(exc, "problem", None) or str(exc)
         raise FlowError(f"invalid YAML: {problem}", path=path,
                         line=mark.line + 1 if mark else None) from exc
