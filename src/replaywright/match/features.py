@@ -58,6 +58,10 @@ FEATURES: tuple[str, ...] = (
     "context_words",
     "href_words",
     "ordinal_eq",
+    "pos_coarse",
+    "pos_y",
+    "text_words_eq",
+    "interactive_eq",
     # live-page signals (empty in the element-relocation dataset)
     "role_eq",
     "acc_name_sim",
@@ -94,8 +98,28 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "title_sim",
         "input_type_eq",
     ),
-    "position": ("pos_abs", "pos_rel", "pos_x", "neighbors_dir", "heading_sim", "landmark_eq"),
+    "position": (
+        "pos_abs", "pos_rel", "pos_x", "pos_coarse", "pos_y", "neighbors_dir", "heading_sim", "landmark_eq",
+    ),
     "visual": ("color_eq", "bg_eq", "phash_sim", "area_ratio", "shape_ratio"),
+}
+
+#: Independent families of evidence, for the confidence model: how strongly do the families
+#: that prefer the runner-up over the winner disagree (`matcher.opposition`)?
+CONF_GROUPS: dict[str, tuple[str, ...]] = {
+    "text": (
+        "text_eq", "text_eq_rare", "text_ratio", "text_tokset", "text_idf", "text_both_empty",
+        "label_cross", "alt_sim", "text_words_eq", "acc_name_sim", "label_sim", "placeholder_sim",
+        "title_sim",
+    ),
+    "link": ("href_eq", "href_eq_rare", "href_path_eq", "href_sim", "href_words"),
+    "attr": ("id_eq", "id_sim", "name_eq", "class_jacc", "attr_words", "test_id_eq"),
+    "kind": ("tag_eq", "tag_compat", "is_button_eq", "interactive_eq", "role_eq", "input_type_eq"),
+    "struct": ("xpath_lev", "xpath_steps", "xpath_tags", "idxpath_eq", "idxpath_lev", "context_words",
+               "ordinal_eq", "landmark_eq"),
+    "pos": ("pos_abs", "pos_rel", "pos_x", "pos_coarse", "pos_y", "area_ratio", "shape_ratio"),
+    "context": ("neigh_jacc", "neigh_idf", "neighbors_dir", "heading_sim"),
+    "look": ("color_eq", "bg_eq", "phash_sim"),
 }
 
 _TAG_GROUPS = (
@@ -111,6 +135,14 @@ _TAG_GROUP = {t: g for g, tags in enumerate(_TAG_GROUPS) for t in tags}
 
 def _tag_group(tag: str) -> int:
     return _TAG_GROUP.get(tag, -1 - hash(tag) % 1000)
+
+
+_INTERACTIVE = frozenset({"a", "button", "input", "select", "textarea", "summary", "option"})
+
+
+def _interactive(f: Fingerprint) -> bool:
+    """Something a user clicks or types into (not a wrapper around it)."""
+    return f.is_button or f.tag.lower() in _INTERACTIVE or f.role.lower() in ("button", "link", "textbox")
 
 
 def label_of(f: Fingerprint) -> str:
@@ -189,6 +221,8 @@ class PageIndex:
         self.text = [nz.text(f.text) for f in c]
         self.text_empty = np.array([not t for t in self.text])
         self.text_tok = _Tokens([set(nz.words(t)) for t in self.text])
+        self.text_words = [nz.stem_join(t) for t in self.text]
+        self.interactive = np.array([_interactive(f) for f in c], bool)
         self.label = [label_of(f) for f in c]
         urls = [nz.url(f.href) for f in c]
         self.href = [u[0] for u in urls]
@@ -306,6 +340,9 @@ def features(target: Fingerprint, page: PageIndex) -> np.ndarray:
         X[:, col["text_ratio"]] = _sim(text, page.text)
         X[:, col["text_tokset"]] = _sim(text, page.text, fuzz.token_set_ratio)
         X[:, col["text_idf"]] = page.text_tok.overlap(set(nz.words(text)))[1]
+        tw = nz.stem_join(text)
+        if tw:
+            X[:, col["text_words_eq"]] = _eq(tw, page.text_words)
     else:
         X[:, col["text_both_empty"]] = page.text_empty
     X[:, col["label_cross"]] = _sim(label_of(t), page.label, fuzz.token_set_ratio)
@@ -336,6 +373,8 @@ def features(target: Fingerprint, page: PageIndex) -> np.ndarray:
         X[:, col["idxpath_eq"]] = _eq(t.idxpath, page.idxpath)
         X[:, col["idxpath_lev"]] = _sim(t.idxpath, page.idxpath, Levenshtein.normalized_similarity)
     X[:, col["is_button_eq"]] = page.is_button == bool(t.is_button)
+    if _interactive(t):
+        X[:, col["interactive_eq"]] = page.interactive
 
     if t.width > 0 or t.height > 0 or t.x or t.y:
         tx, ty = _centre(t)
@@ -347,6 +386,8 @@ def features(target: Fingerprint, page: PageIndex) -> np.ndarray:
         ry = page.cy / page.page_h - ty / th
         X[:, col["pos_rel"]] = np.exp(-np.hypot(rx, ry) / 0.05)
         X[:, col["pos_x"]] = np.exp(-np.abs(page.cx - tx) / 30.0)
+        X[:, col["pos_coarse"]] = np.exp(-np.hypot(rx, ry) / 0.25)
+        X[:, col["pos_y"]] = np.exp(-np.abs(ry) / 0.1)
         X[:, col["area_ratio"]] = _ratio(t.width * t.height, page.area)
         X[:, col["shape_ratio"]] = _ratio(t.width / t.height if t.height > 0 else 0.0, page.shape)
 

@@ -34,13 +34,15 @@ from rapidfuzz import fuzz
 
 from replaywright.match import normalize as nz
 from replaywright.match.describe import weights_for
-from replaywright.match.features import FEATURES, PageIndex, features
+from replaywright.match.features import CONF_GROUPS, FEATURES, FIDX, PageIndex, features
 from replaywright.match.fingerprint import Fingerprint
 from replaywright.match.weights import CONFIDENCE
 
 DEFAULT_THRESHOLD: float = 0.9
 
 RANKING_SIZE = 5
+
+_GROUP_IDX = [np.array([FIDX[f] for f in names]) for names in CONF_GROUPS.values()]
 
 
 @dataclass
@@ -59,21 +61,29 @@ class MatchResult:
 TIE_MARGIN = 0.15
 
 
-def confidence_inputs(margin: float, p_win: float, ratio: float) -> np.ndarray:
-    """Inputs of the confidence model: (1, log(margin + 0.05), ratio).
+def confidence_inputs(margin: float, ratio: float, runner_ratio: float, opposition: float) -> np.ndarray:
+    """Inputs of the confidence model.
 
-    ``ratio`` is the winner's score over the target's score against itself (how much of the
-    recorded element survived). ``p_win`` (the winner's softmax share of the page) was tried
-    as an input and added nothing over the margin on out-of-fold data; it is kept in the
-    signature for callers that log it.
+    ``(1, log(margin + 0.05), ratio, runner_ratio, opposition)``: the winner's lead over the
+    runner-up; the winner's and the runner-up's scores over the target's score against itself
+    (how much of the recorded element survived in each); and how strongly the families of
+    evidence that prefer the runner-up disagree with the verdict (`opposition`).
     """
-    del p_win
-    return np.array([1.0, math.log(max(margin, 0.0) + 0.05), ratio])
+    return np.array([1.0, math.log(max(margin, 0.0) + 0.05), ratio, runner_ratio, opposition])
 
 
-def confidence_of(margin: float, p_win: float, ratio: float, coefs: Sequence[float] = CONFIDENCE) -> float:
+def opposition(best: np.ndarray, runner: np.ndarray, w: np.ndarray) -> float:
+    """Σ over evidence families (`features.CONF_GROUPS`) of how much each one prefers the
+    runner-up: 0 when every family agrees with the winner (or is indifferent)."""
+    d = (best - runner) * w
+    return float(sum(max(0.0, -float(d[idx].sum())) for idx in _GROUP_IDX))
+
+
+def confidence_of(
+    margin: float, ratio: float, runner_ratio: float, opp: float, coefs: Sequence[float] = CONFIDENCE
+) -> float:
     """Calibrated probability that the winner is the recorded element."""
-    z = float(confidence_inputs(margin, p_win, ratio) @ np.asarray(coefs))
+    z = float(confidence_inputs(margin, ratio, runner_ratio, opp) @ np.asarray(coefs))
     tie = 1.0 - math.exp(-max(margin, 0.0) / TIE_MARGIN)
     return tie / (1.0 + math.exp(-z))
 
@@ -111,16 +121,21 @@ class Matcher:
             return MatchResult(None, 0.0, 0.0, False, None, [])
         page = self.index(candidates)
         w = _vector(description)
-        s = features(target, page) @ w
+        X = features(target, page)
+        s = X @ w
         k = min(RANKING_SIZE, len(s))
         top = np.argpartition(-s, k - 1)[:k] if len(s) > k else np.arange(len(s))
         top = top[np.argsort(-s[top], kind="stable")]
         best = int(top[0])
         runner = int(top[1]) if len(top) > 1 else None
-        margin = float(s[best] - s[runner]) if runner is not None else 10.0
-        p_win = float(1.0 / np.exp(s - s[best]).sum())
-        own = float(features(target, PageIndex([target]))[0] @ w)
-        conf = confidence_of(margin, p_win, float(s[best]) / max(own, 1e-6))
+        own = max(float(features(target, PageIndex([target]))[0] @ w), 1e-6)
+        if runner is not None:
+            margin = float(s[best] - s[runner])
+            rratio = float(s[runner]) / own
+            opp = opposition(X[best], X[runner], w)
+        else:
+            margin, rratio, opp = 10.0, 0.0, 0.0
+        conf = confidence_of(margin, float(s[best]) / own, rratio, opp)
         return MatchResult(
             index=best,
             score=float(s[best]),

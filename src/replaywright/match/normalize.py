@@ -27,6 +27,15 @@ def words(s: str) -> list[str]:
     return _WORD.findall(s.lower())
 
 
+def stem_join(s: str) -> str:
+    """Words of `s` without punctuation, plural ``s`` dropped: "Videos »" → "video"."""
+    return " ".join(_singular(w) for w in words(s))
+
+
+def _singular(w: str) -> str:
+    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+
+
 _READABLE = r"[a-z]+|[a-z]*\d{1,3}[a-z]{0,2}|[a-z]{2,}\d{1,3}"
 
 

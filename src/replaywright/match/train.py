@@ -20,10 +20,15 @@ import numpy as np
 
 from replaywright.match.features import FEATURES, FIDX, PageIndex, features
 from replaywright.match.fingerprint import Fingerprint
-from replaywright.match.matcher import confidence_inputs, confidence_of
+from replaywright.match.matcher import confidence_inputs, confidence_of, opposition
 
 #: Features not present in the dataset get fixed priors (see weights.py); only these are fitted.
-DATASET_FEATURES = tuple(FEATURES[: FIDX["ordinal_eq"] + 1])
+DATASET_FEATURES = tuple(FEATURES[: FIDX["interactive_eq"] + 1])
+
+#: The fit sees, per target, the truth and the PRUNE candidates with the highest unweighted
+#: feature sum (the rest are far from the decision boundary and only cost time). Evaluation
+#: always ranks the full candidate list.
+PRUNE = 60
 
 
 def load(directory: str | Path) -> list[dict]:
@@ -43,11 +48,23 @@ def load(directory: str | Path) -> list[dict]:
     return out
 
 
+def _prune(X: np.ndarray, y: int, k: int = PRUNE) -> tuple[np.ndarray, int]:
+    sc = X[:, : len(DATASET_FEATURES)].sum(1)
+    if len(sc) <= k:
+        return X, y
+    idx = np.argpartition(-sc, k)[:k]
+    if y not in idx:
+        idx = np.r_[idx, y]
+    return X[idx], int(np.flatnonzero(idx == y)[0])
+
+
 def _flatten(sites: list[dict]) -> tuple[list[np.ndarray], list[int]]:
     xs, ys = [], []
     for s in sites:
-        xs.extend(s["X"])
-        ys.extend(s["y"])
+        for X, y in zip(s["X"], s["y"], strict=True):
+            px, py = _prune(X, y)
+            xs.append(px)
+            ys.append(py)
     return xs, ys
 
 
@@ -78,15 +95,25 @@ def fit(xs: list[np.ndarray], ys: list[int], l2: float = 0.02, iters: int = 600)
     return w
 
 
-def rank_stats(w: np.ndarray, X: np.ndarray, y: int, S: np.ndarray) -> tuple[bool, float, float, float]:
-    """(top1 correct, margin, softmax prob of winner, winner score / target's self score)."""
-    s = X[:, : len(w)] @ w
-    order = np.argsort(-s)
-    best = order[0]
-    second = s[order[1]] if len(s) > 1 else s[best] - 10.0
-    p = np.exp(s - s[best])
-    own = float(S[: len(w)] @ w)
-    return bool(best == y), float(s[best] - second), float(1.0 / p.sum()), s[best] / max(own, 1e-6)
+def rank_stats(w: np.ndarray, X: np.ndarray, y: int, S: np.ndarray) -> dict:
+    """Top-1 correctness and the confidence inputs of one ranking (see `matcher.match`)."""
+    k = len(w)
+    s = X[:, :k] @ w
+    order = np.argsort(-s, kind="stable")
+    best = int(order[0])
+    own = max(float(S[:k] @ w), 1e-6)
+    if len(s) > 1:
+        r = int(order[1])
+        wf = np.zeros(X.shape[1])
+        wf[:k] = w
+        margin, rratio, opp = float(s[best] - s[r]), float(s[r]) / own, opposition(X[best], X[r], wf)
+    else:
+        margin, rratio, opp = 10.0, 0.0, 0.0
+    return {"ok": best == y, "margin": margin, "ratio": float(s[best]) / own, "rratio": rratio, "opp": opp}
+
+
+def _conf_args(r: dict) -> tuple[float, float, float, float]:
+    return r["margin"], r["ratio"], r["rratio"], r["opp"]
 
 
 def self_features(target: Fingerprint) -> np.ndarray:
@@ -109,10 +136,9 @@ def loso(sites: list[dict], **kw) -> tuple[list[dict], np.ndarray]:
     for i, s in enumerate(sites):
         xs, ys = _flatten(sites[:i] + sites[i + 1 :])
         w = fit(xs, ys, **kw)
-        for X, y, S in zip(s["X"], s["y"], s["S"], strict=True):
-            ok, margin, prob, ratio = rank_stats(w, X, y, S)
-            rows.append({"site": s["site"], "ok": ok, "margin": margin, "prob": prob, "ratio": ratio})
-    F = np.array([confidence_inputs(r["margin"], r["prob"], r["ratio"]) for r in rows])
+        for i_t, (X, y, S) in enumerate(zip(s["X"], s["y"], s["S"], strict=True)):
+            rows.append({"site": s["site"], "target": i_t, **rank_stats(w, X, y, S)})
+    F = np.array([confidence_inputs(*_conf_args(r)) for r in rows])
     t = np.array([r["ok"] for r in rows], float)
     return rows, fit_logistic(F, t)
 
@@ -121,7 +147,7 @@ def summarize(rows: list[dict], conf: np.ndarray, threshold: float) -> dict:
     n = len(rows)
     c = w = a = top1 = 0
     for r in rows:
-        p = confidence_of(r["margin"], r["prob"], r["ratio"], conf)
+        p = confidence_of(*_conf_args(r), conf)
         top1 += r["ok"]
         if p >= threshold:
             c += r["ok"]
@@ -141,9 +167,11 @@ def main(argv: list[str]) -> None:
         print(th, summarize(rows, conf, th))
     for r in rows:
         if not r["ok"]:
-            print("  miss", r["site"], round(r["margin"], 2), round(r["prob"], 2), r["ratio"])
+            print("  miss", r["site"], r["target"], f"confidence {confidence_of(*_conf_args(r), conf):.3f}")
     w = fit(xs, ys)
-    n_ok = sum(rank_stats(w, X, y, X[y])[0] for X, y in zip(xs, ys, strict=True))
+    n_ok = sum(
+        rank_stats(w, X, y, S)["ok"] for s in sites for X, y, S in zip(s["X"], s["y"], s["S"], strict=True)
+    )
     print("in-sample top-1:", n_ok)
     for name, v in zip(DATASET_FEATURES, w, strict=True):
         print(f"  {name:16s} {v:+.3f}")
@@ -167,7 +195,7 @@ def _write(w: np.ndarray, conf: np.ndarray) -> None:
         "}",
         "",
         "#: logistic calibration over `matcher.confidence_inputs`:",
-        "#: (1, log(margin + 0.05), winner score / target self score)",
+        "#: (1, log(margin + 0.05), winner / self score, runner-up / self score, opposition)",
         "CONFIDENCE: tuple[float, ...] = (" + ", ".join(f"{c:.4f}" for c in conf) + ")",
         "",
     ]
