@@ -14,6 +14,7 @@ from replaywright.bench.cli import app as bench_app
 from replaywright.browser.launch import BrowserOptions
 from replaywright.cache.cli import cache_app, serve_app
 from replaywright.cache.loadtest import bench_cache
+from replaywright.codegen.cli import codegen_app
 from replaywright.errors import FlowError, ReplaywrightError
 
 app = typer.Typer(help="Plain-English browser flows: resolved once, replayed from cache, "
@@ -22,6 +23,7 @@ bench_app.command("cache")(bench_cache)
 app.add_typer(bench_app, name="bench")
 app.add_typer(cache_app, name="cache")
 app.add_typer(serve_app, name="serve")
+app.add_typer(codegen_app)  # `replaywright codegen FLOW` (a name here would nest it twice)
 
 BrowserPath = Annotated[str | None, typer.Option("--browser-path", help="Chromium executable "
                         "(default: $REPLAYWRIGHT_CHROMIUM or /usr/bin/chromium).")]
@@ -67,7 +69,11 @@ def run(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")] = False,
     save_cache: Annotated[bool, typer.Option("--save-cache", help="Save even where policy would "
                                              "not (e.g. on main outside CI).")] = False,
-    mode: Annotated[str, typer.Option("--with", help="auto | code | ai")] = "auto",
+    mode: Annotated[str, typer.Option("--with", help="auto: cache, resolve the rest, heal; "
+                                      "code: run the generated script, falling back per block; "
+                                      "ai: ignore the cache, resolve all, refresh it")] = "auto",
+    scripts: Annotated[Path, typer.Option(envvar="REPLAYWRIGHT_SCRIPTS", help="Where generated "
+                                          "scripts are kept.")] = Path(".replaywright/scripts"),
     timeout: Annotated[float, typer.Option(help="Default seconds per step.")] = 10.0,
     json_out: JsonOut = False,
     report: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
@@ -99,18 +105,33 @@ def run(
         loaded.bind(params)
     except FlowError as exc:
         raise fail(str(exc), 2) from None
+    from replaywright.codegen.store import ScriptStore, regenerate
+
+    browser = browser_options(browser_path, cdp, ws_endpoint, headed)
+    script = ScriptStore(scripts).current_path(loaded.name)
     try:
-        result = asyncio.run(run_flow(
-            loaded, params, base_url=base_url, cache_url=cache, token=token,
-            no_cache=no_cache, save_cache=save_cache, mode=mode, timeout=timeout,
-            browser=browser_options(browser_path, cdp, ws_endpoint, headed),
-            screenshots=report is not None, progress=not json_out,
-            llm={"llm": llm, "base_url": llm_base_url, "timeout": llm_timeout,
-                 "screenshot": llm_screenshot, "fallback_local": llm_fallback_local}))
+        if mode == "code" and script.exists():
+            from replaywright.script import run_script
+
+            result = asyncio.run(run_script(
+                script, loaded.bind(params), base_url=base_url, cache_url=cache, token=token,
+                no_cache=no_cache, save_cache=save_cache, timeout=timeout, browser=browser,
+                progress=not json_out))
+        else:
+            result = asyncio.run(run_flow(
+                loaded, params, base_url=base_url, cache_url=cache, token=token,
+                no_cache=no_cache, save_cache=save_cache, mode=mode, timeout=timeout,
+                browser=browser, screenshots=report is not None, progress=not json_out,
+                llm={"llm": llm, "base_url": llm_base_url, "timeout": llm_timeout,
+                     "screenshot": llm_screenshot, "fallback_local": llm_fallback_local}))
     except FlowError as exc:
         raise fail(str(exc), 2) from None
     except ReplaywrightError as exc:
         raise fail(str(exc), 1) from None
+    if result.passed and not no_cache:
+        written = regenerate(loaded, result, scripts, params=loaded.bind(params))
+        if written is not None and not json_out:
+            typer.echo(f"  script: {written}", err=True)
     if report:
         from replaywright.report.html import write_html
 

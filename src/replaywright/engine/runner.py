@@ -183,12 +183,13 @@ class Runner:
         return result
 
     def session(self, name: str, params: Mapping[str, Any] | None = None,
-                base_dir: Path | None = None) -> StepSession:
-        """Run steps one at a time (pytest plugin, generated scripts)."""
+                base_dir: Path | None = None, flow: Flow | None = None) -> StepSession:
+        """Run steps one at a time (pytest plugin, generated scripts). With `flow`, a step
+        named with its block gets exactly the key a run of that flow gives it."""
         state = _RunState(flow=name, ctx=Context(params=dict(params or {}),
                                                  env=self.options.env),
                           base_dir=base_dir or Path.cwd())
-        return StepSession(self, state)
+        return StepSession(self, state, flow)
 
     # -- cache writes -------------------------------------------------------------------
 
@@ -248,13 +249,13 @@ class Runner:
             elif block.kind == "wait":
                 await asyncio.sleep(block.seconds or 0)
             elif block.kind == "code":
-                ctx.outputs = {**ctx.outputs, block.label: await self._run_code(block, ctx)}
+                ctx.outputs = {**ctx.outputs, block.label: await self.run_code(block, ctx)}
                 result.output = ctx.outputs[block.label]
             elif block.kind == "extract":
-                ctx.outputs = {**ctx.outputs, block.label: await self._extract(block, ctx)}
+                ctx.outputs = {**ctx.outputs, block.label: await self.extract(block, ctx)}
                 result.output = ctx.outputs[block.label]
             elif block.kind == "if":
-                taken = await self._condition(block.condition or "", ctx)
+                taken = await self.condition(block.condition or "", ctx)
                 result.note = f"condition {'true' if taken else 'false'}: ran " + (
                     "then" if taken else ("else" if block.otherwise else "nothing"))
                 branch = block.then if taken else block.otherwise
@@ -294,7 +295,7 @@ class Runner:
                 return status
         return "live"
 
-    async def _condition(self, condition: str, ctx: Context) -> bool:
+    async def condition(self, condition: str, ctx: Context) -> bool:
         """A plain-English check evaluated on the page, or an expression over values."""
         try:
             intent = parse_step(condition)
@@ -327,7 +328,7 @@ class Runner:
                 found.element.fingerprint.text + " " + found.element.container).casefold()
         return True
 
-    async def _run_code(self, block: Block, ctx: Context) -> Any:
+    async def run_code(self, block: Block, ctx: Context) -> Any:
         """A `code:` block: Python with `params`, `outputs`, `env`, `page`; its `result`
         (or the dict of names it set) becomes the block's output."""
         source = "async def __block__(params, outputs, env, page):\n"
@@ -345,7 +346,7 @@ class Runner:
         return {k: v for k, v in local.items()
                 if k not in {"params", "outputs", "env", "page"} and not k.startswith("_")}
 
-    async def _extract(self, block: Block, ctx: Context) -> Any:
+    async def extract(self, block: Block, ctx: Context) -> Any:
         """Read values off the page by description (live, never cached)."""
         spec = block.extract
         if isinstance(spec, dict):
@@ -418,7 +419,8 @@ class Runner:
     # -- one step -----------------------------------------------------------------------
 
     async def _run_step(self, state: _RunState, spec: StepSpec, block: Block | None,
-                        lineage: str, chosen: _Chosen | None = None) -> StepResult:
+                        lineage: str, chosen: _Chosen | None = None,
+                        hint: Selector | None = None) -> StepResult:
         started = time.monotonic()
         step = StepResult(index=len(state.steps) + 1, text=spec.text, line=spec.line,
                           block=block.label if block else "")
@@ -447,7 +449,7 @@ class Runner:
                 key = step_key(state.flow, spec.text, intent.action.value, used, occurrence,
                                context=lineage)
                 await self._element_step(step, state, spec, template, intent, key,
-                                         bool(decision), timeout, chosen)
+                                         bool(decision), timeout, chosen, hint)
             else:
                 await self._live_step(intent, timeout, state.base_dir)
                 step.status = "live"
@@ -470,7 +472,8 @@ class Runner:
 
     async def _element_step(self, step: StepResult, state: _RunState, spec: StepSpec,
                             template: Intent, intent: Intent, key: str, cacheable: bool,
-                            timeout: float, chosen: _Chosen | None = None) -> None:
+                            timeout: float, chosen: _Chosen | None = None,
+                            hint: Selector | None = None) -> None:
         deadline = time.monotonic() + timeout
         entry = existing = None
         if cacheable:
@@ -495,7 +498,7 @@ class Runner:
             # An explicit step timeout says the element may take a while: wait for the
             # cached element for half of it before healing.
             patience = spec.timeout / 2 if spec.timeout else 0.0
-            located = await self._locate(intent, entry, deadline, patience)
+            located = await self._locate(intent, entry, deadline, patience, hint)
             options = located.element.options if located.element else None
             await perform(self.page, located.handle, intent, timeout=timeout,
                           base_dir=state.base_dir, options=options)
@@ -636,10 +639,15 @@ class Runner:
         return None
 
     async def _locate(self, intent: Intent, entry: CacheEntry | None, deadline: float,
-                      patience: float) -> _Located:
+                      patience: float, hint: Selector | None = None) -> _Located:
         """Find the step's element. With a cached entry, keep trying the cache for `patience`
-        seconds (the element may still be rendering) before healing."""
+        seconds (the element may still be rendering) before healing. Without one, a script's
+        own selector is tried before any resolver call."""
         if entry is None or entry.fingerprint is None:
+            if hint is not None and self.options.mode != "ai":
+                found = await self._by_hint(intent, hint)
+                if found is not None:
+                    return found
             return await self._resolve(intent, deadline)
         give_up = time.monotonic() + patience
         while True:
@@ -665,6 +673,26 @@ class Runner:
     def _fits(self, intent: Intent, snapshot: Snapshot, element: Element) -> bool:
         """A relocation must still be describable by the step's own words."""
         return self._description_check.fit(intent, snapshot, element) >= MIN_SCORE
+
+    async def _by_hint(self, intent: Intent, hint: Selector) -> _Located | None:
+        """A generated script's selector, trusted only when it returns exactly one visible
+        element that the step's words still fit."""
+        found = locate(self.page, hint)
+        if found is None:
+            return None
+        frame, locator = found
+        try:
+            handles = await locator.element_handles()
+            if len(handles) != 1:
+                return None
+            live = await describe(handles[0], frame)
+        except PlaywrightError:
+            return None
+        alone = Snapshot(url=self.page.url, title="", elements=[live])
+        if not (live.fingerprint.visible and self._fits(intent, alone, live)):
+            return None
+        return _Located(handles[0], frame, live.fingerprint, live, "resolved", confidence=1.0,
+                        note=f"script selector: {hint.kind}")
 
     async def _fast_path(self, entry: CacheEntry, intent: Intent) -> _Located | None:
         """Stored selectors → exactly one element that still agrees with the fingerprint."""
@@ -862,26 +890,60 @@ class StepSession:
     policy as a whole run: nothing is written for a failed test.
     """
 
-    def __init__(self, runner: Runner, state: _RunState) -> None:
+    def __init__(self, runner: Runner, state: _RunState, flow: Flow | None = None) -> None:
         self.runner, self._state = runner, state
-        self._seen: dict[str, int] = {}
+        self._seen: dict[tuple[str, str], int] = {}
+        self._blocks: dict[str, tuple[Block, str]] = {}  # label -> (block, key lineage)
+        if flow is not None:
+            state.workflow = flow.workflow
+            root = _chain("", ",".join(sorted(flow.params))) if flow.workflow else ""
+            self._index(flow.blocks, root, flow.workflow)
+
+    def _index(self, blocks: list[Block], lineage: str, chained: bool) -> None:
+        """Each block's key lineage, computed as a run of the flow computes it."""
+        for block in blocks:
+            lineage = _chain(lineage, block.digest) if chained else lineage
+            self._blocks[block.label] = (block, lineage)
+            self._index(block.blocks, lineage, chained)
+            self._index(block.then, _chain(lineage, "then") if chained else lineage, chained)
+            self._index(block.otherwise, _chain(lineage, "else") if chained else lineage,
+                        chained)
 
     @property
     def results(self) -> list[StepResult]:
         return self._state.steps
 
-    async def step(self, text: str, *, timeout: float | None = None,
-                   cache: bool = True) -> StepResult:
-        """Run one plain-English step; raise StepFailed (with the reason) if it fails."""
+    async def step(self, text: str, *, timeout: float | None = None, cache: bool = True,
+                   selector: str | None = None, block: str | None = None,
+                   loop: Mapping[str, Any] | None = None) -> StepResult:
+        """Run one plain-English step; raise StepFailed (with the reason) if it fails.
+
+        `block` names the flow block the step belongs to (same cache key as a flow run),
+        `loop` the loop variables in scope, `selector` a script's locator hint."""
         parse_step(text)  # bad phrasing is an error before anything happens
-        n = self._seen.get(text, 0)
-        self._seen[text] = n + 1
-        # identical steps in one session get their own entries, like in a flow
-        block = Block(label=self._state.flow, kind="steps",
-                      steps=[StepSpec(text=text, index=i + 1) for i in range(n + 1)])
-        spec = StepSpec(text=text, index=n + 1, timeout=timeout, cache=cache)
+        self._state.ctx.loop = dict(loop or {})
+        hint = None
+        if selector:
+            from replaywright.codegen.locators import parse_locator
+
+            hint = parse_locator(selector)
+        n = self._seen.get((block or "", text), 0)
+        self._seen[(block or "", text)] = n + 1
+        owner = self._blocks.get(block or "")
+        same = [s for s in owner[0].steps if " ".join(s.text.split()) == " ".join(text.split())] \
+            if owner else []
+        if owner and same:
+            found = same[n % len(same)]
+            spec = found.model_copy(update={"timeout": timeout or found.timeout,
+                                            "cache": cache and found.cache})
+            run_block, lineage = owner
+        else:
+            # identical steps in one session get their own entries, like in a flow
+            run_block = Block(label=self._state.flow, kind="steps",
+                              steps=[StepSpec(text=text, index=i + 1) for i in range(n + 1)])
+            spec, lineage = StepSpec(text=text, index=n + 1, timeout=timeout, cache=cache), ""
         self._state.error = None
-        result = await self.runner._run_step(self._state, spec, block, "")
+        result = await self.runner._run_step(self._state, spec, run_block, lineage, hint=hint)
         if result.status == "failed":
             raise StepFailed(f'step "{text}": {result.error}')
         return result
