@@ -133,7 +133,13 @@ _TAG_GROUPS = (
 _TAG_GROUP = {t: g for g, tags in enumerate(_TAG_GROUPS) for t in tags}
 
 
-def _tag_group(tag: str) -> int:
+_BUTTON_INPUTS = frozenset({"submit", "button", "reset", "image"})
+
+
+def _tag_group(tag: str, input_type: str = "", is_button: bool = False) -> int:
+    """Family of a tag; an ``<input type=submit>`` (or a button-like input) is a button."""
+    if tag == "input" and (input_type.lower() in _BUTTON_INPUTS or is_button):
+        tag = "button"
     return _TAG_GROUP.get(tag, -1 - hash(tag) % 1000)
 
 
@@ -214,13 +220,15 @@ class PageIndex:
         self.candidates = c
         self.n = n = len(c)
         self.tag = [f.tag.lower() for f in c]
-        self.tag_group = np.array([_tag_group(t) for t in self.tag])
+        self.tag_group = np.array(
+            [_tag_group(t, f.input_type, f.is_button) for t, f in zip(self.tag, c, strict=True)]
+        )
         self.id = [f.id.strip().lower() for f in c]
         self.id_digitless = [nz.strip_digits(i) for i in self.id]
         self.name = [f.name.strip().lower() for f in c]
         self.text = [nz.text(f.text) for f in c]
         self.text_empty = np.array([not t for t in self.text])
-        self.text_tok = _Tokens([set(nz.words(t)) for t in self.text])
+        self.text_tok = _Tokens([set(nz.words(nz.canonical(t))) for t in self.text])
         self.text_words = [nz.stem_join(t) for t in self.text]
         self.interactive = np.array([_interactive(f) for f in c], bool)
         self.label = [label_of(f) for f in c]
@@ -324,7 +332,7 @@ def features(target: Fingerprint, page: PageIndex) -> np.ndarray:
     tag = t.tag.lower()
     if tag:
         X[:, col["tag_eq"]] = _eq(tag, page.tag)
-        X[:, col["tag_compat"]] = page.tag_group == _tag_group(tag)
+        X[:, col["tag_compat"]] = page.tag_group == _tag_group(tag, t.input_type, t.is_button)
     tid = t.id.strip().lower()
     if tid:
         X[:, col["id_eq"]] = _eq(tid, page.id)
@@ -339,7 +347,7 @@ def features(target: Fingerprint, page: PageIndex) -> np.ndarray:
         X[:, col["text_eq_rare"]] = _rare(eq)
         X[:, col["text_ratio"]] = _sim(text, page.text)
         X[:, col["text_tokset"]] = _sim(text, page.text, fuzz.token_set_ratio)
-        X[:, col["text_idf"]] = page.text_tok.overlap(set(nz.words(text)))[1]
+        X[:, col["text_idf"]] = page.text_tok.overlap(set(nz.words(nz.canonical(text))))[1]
         tw = nz.stem_join(text)
         if tw:
             X[:, col["text_words_eq"]] = _eq(tw, page.text_words)

@@ -61,15 +61,37 @@ class MatchResult:
 TIE_MARGIN = 0.15
 
 
-def confidence_inputs(margin: float, ratio: float, runner_ratio: float, opposition: float) -> np.ndarray:
+def confidence_inputs(
+    margin: float, ratio: float, runner_ratio: float, opposition: float, identity: float
+) -> np.ndarray:
     """Inputs of the confidence model.
 
-    ``(1, log(margin + 0.05), ratio, runner_ratio, opposition)``: the winner's lead over the
-    runner-up; the winner's and the runner-up's scores over the target's score against itself
-    (how much of the recorded element survived in each); and how strongly the families of
-    evidence that prefer the runner-up disagree with the verdict (`opposition`).
+    ``(1, log(margin + 0.05), ratio, runner_ratio, opposition, identity)``: the winner's lead
+    over the runner-up; the winner's and the runner-up's scores over the target's score against
+    itself (how much of the recorded element survived in each); how strongly the families of
+    evidence that prefer the runner-up disagree with the verdict (`opposition`); and how well
+    the winner keeps the target's naming (`identity`, see `identity_of`).
     """
-    return np.array([1.0, math.log(max(margin, 0.0) + 0.05), ratio, runner_ratio, opposition])
+    return np.array([1.0, math.log(max(margin, 0.0) + 0.05), ratio, runner_ratio, opposition, identity])
+
+
+#: Signals that name an element (what a person would read or a test would select it by):
+#: word-level ones count as they are; character-level ones only when nearly equal (≥ 0.8),
+#: because short different names share letters ("Sign in" / "Pricing" is 0.43).
+IDENTITY_WORDS = ("text_idf", "text_words_eq", "href_sim", "name_eq", "test_id_eq")
+IDENTITY_CHARS = ("label_cross", "acc_name_sim", "alt_sim", "id_sim")
+_IDENTITY_IDX = np.array([FIDX[f] for f in IDENTITY_WORDS + IDENTITY_CHARS])
+_IDENTITY_CHAR = np.arange(len(_IDENTITY_IDX)) >= len(IDENTITY_WORDS)
+
+
+def identity_of(target_self: np.ndarray, winner: np.ndarray) -> float:
+    """Best agreement of the winner on a naming signal the target has (1.0 if it has none)."""
+    has = target_self[_IDENTITY_IDX] > 0
+    if not has.any():
+        return 1.0
+    v = winner[_IDENTITY_IDX]
+    v = np.where(_IDENTITY_CHAR & (v < 0.8), 0.0, v)
+    return float(v[has].max())
 
 
 def opposition(best: np.ndarray, runner: np.ndarray, w: np.ndarray) -> float:
@@ -79,13 +101,30 @@ def opposition(best: np.ndarray, runner: np.ndarray, w: np.ndarray) -> float:
     return float(sum(max(0.0, -float(d[idx].sum())) for idx in _GROUP_IDX))
 
 
+#: Safety rule (hand-set, not fitted): a winner that shares none of the target's names
+#: (identity below NAMELESS_IDENTITY) and keeps less than NAMELESS_RATIO of the target's
+#: self score is a look-alike by place and shape only; its confidence is capped below any
+#: sensible threshold. On the development set no correct answer above 0.9 is in that corner.
+NAMELESS_IDENTITY = 0.4
+NAMELESS_RATIO = 0.5
+NAMELESS_CAP = 0.5
+
+
 def confidence_of(
-    margin: float, ratio: float, runner_ratio: float, opp: float, coefs: Sequence[float] = CONFIDENCE
+    margin: float,
+    ratio: float,
+    runner_ratio: float,
+    opp: float,
+    identity: float = 1.0,
+    coefs: Sequence[float] = CONFIDENCE,
 ) -> float:
     """Calibrated probability that the winner is the recorded element."""
-    z = float(confidence_inputs(margin, ratio, runner_ratio, opp) @ np.asarray(coefs))
+    z = float(confidence_inputs(margin, ratio, runner_ratio, opp, identity) @ np.asarray(coefs))
     tie = 1.0 - math.exp(-max(margin, 0.0) / TIE_MARGIN)
-    return tie / (1.0 + math.exp(-z))
+    p = tie / (1.0 + math.exp(-z))
+    if identity < NAMELESS_IDENTITY and ratio < NAMELESS_RATIO:
+        p = min(p, NAMELESS_CAP)
+    return p
 
 
 def _vector(description: str) -> np.ndarray:
@@ -128,14 +167,15 @@ class Matcher:
         top = top[np.argsort(-s[top], kind="stable")]
         best = int(top[0])
         runner = int(top[1]) if len(top) > 1 else None
-        own = max(float(features(target, PageIndex([target]))[0] @ w), 1e-6)
+        own_x = features(target, PageIndex([target]))[0]
+        own = max(float(own_x @ w), 1e-6)
         if runner is not None:
             margin = float(s[best] - s[runner])
             rratio = float(s[runner]) / own
             opp = opposition(X[best], X[runner], w)
         else:
             margin, rratio, opp = 10.0, 0.0, 0.0
-        conf = confidence_of(margin, float(s[best]) / own, rratio, opp)
+        conf = confidence_of(margin, float(s[best]) / own, rratio, opp, identity_of(own_x, X[best]))
         return MatchResult(
             index=best,
             score=float(s[best]),

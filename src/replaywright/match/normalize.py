@@ -27,9 +27,31 @@ def words(s: str) -> list[str]:
     return _WORD.findall(s.lower())
 
 
+#: Interchangeable wordings of common controls (generic UI vocabulary, not site-specific).
+_SYNONYMS = tuple(
+    (re.compile(rf"\b(?:{pattern})\b"), canon)
+    for pattern, canon in (
+        (r"sign\s?in|log\s?in|log\s?on", "signin"),
+        (r"sign\s?up|register|create (?:an )?account", "signup"),
+        (r"sign\s?out|log\s?out|log\s?off", "signout"),
+        (r"remove", "delete"),
+        (r"basket|shopping bag", "cart"),
+    )
+)
+
+
+def canonical(s: str) -> str:
+    """Lower-cased text with interchangeable control wordings unified ("Log in" → "signin")."""
+    s = s.lower()
+    for rx, canon in _SYNONYMS:
+        s = rx.sub(canon, s)
+    return s
+
+
 def stem_join(s: str) -> str:
-    """Words of `s` without punctuation, plural ``s`` dropped: "Videos »" → "video"."""
-    return " ".join(_singular(w) for w in words(s))
+    """Words of `s` without punctuation, plural ``s`` dropped, synonyms unified:
+    "Videos »" → "video", "Log in" → "signin"."""
+    return " ".join(_singular(w) for w in words(canonical(s)))
 
 
 def _singular(w: str) -> str:

@@ -20,7 +20,7 @@ import numpy as np
 
 from replaywright.match.features import FEATURES, FIDX, PageIndex, features
 from replaywright.match.fingerprint import Fingerprint
-from replaywright.match.matcher import confidence_inputs, confidence_of, opposition
+from replaywright.match.matcher import confidence_inputs, confidence_of, identity_of, opposition
 
 #: Features not present in the dataset get fixed priors (see weights.py); only these are fitted.
 DATASET_FEATURES = tuple(FEATURES[: FIDX["interactive_eq"] + 1])
@@ -109,11 +109,18 @@ def rank_stats(w: np.ndarray, X: np.ndarray, y: int, S: np.ndarray) -> dict:
         margin, rratio, opp = float(s[best] - s[r]), float(s[r]) / own, opposition(X[best], X[r], wf)
     else:
         margin, rratio, opp = 10.0, 0.0, 0.0
-    return {"ok": best == y, "margin": margin, "ratio": float(s[best]) / own, "rratio": rratio, "opp": opp}
+    return {
+        "ok": best == y,
+        "margin": margin,
+        "ratio": float(s[best]) / own,
+        "rratio": rratio,
+        "opp": opp,
+        "ident": identity_of(S, X[best]),
+    }
 
 
-def _conf_args(r: dict) -> tuple[float, float, float, float]:
-    return r["margin"], r["ratio"], r["rratio"], r["opp"]
+def _conf_args(r: dict) -> tuple[float, float, float, float, float]:
+    return r["margin"], r["ratio"], r["rratio"], r["opp"], r["ident"]
 
 
 def self_features(target: Fingerprint) -> np.ndarray:
@@ -195,7 +202,7 @@ def _write(w: np.ndarray, conf: np.ndarray) -> None:
         "}",
         "",
         "#: logistic calibration over `matcher.confidence_inputs`:",
-        "#: (1, log(margin + 0.05), winner / self score, runner-up / self score, opposition)",
+        "#: (1, log(margin + 0.05), winner / self, runner-up / self, opposition, identity)",
         "CONFIDENCE: tuple[float, ...] = (" + ", ".join(f"{c:.4f}" for c in conf) + ")",
         "",
     ]
