@@ -21,7 +21,7 @@ from typing import Any
 from replaywright.engine.results import RunResult
 from replaywright.errors import FlowError
 from replaywright.flow.duration import parse_duration
-from replaywright.flow.expressions import _ALLOWED
+from replaywright.flow.expressions import parse_expression
 from replaywright.flow.intent import Action, parse_step
 from replaywright.flow.model import Block, Flow, StepSpec
 from replaywright.flow.template import PLACEHOLDER
@@ -132,17 +132,11 @@ class _Python(ast.NodeTransformer):
 
 
 def python_expression(expression: str, loop: list[str]) -> str | None:
-    text = expression.strip()
-    whole = PLACEHOLDER.fullmatch(text)
-    if whole:
-        text = whole.group(1)
     try:
-        tree = ast.parse(text, mode="eval")
-        if not all(isinstance(node, _ALLOWED) for node in ast.walk(tree)):
-            return None  # the engine would refuse it too; `rw.holds` reports why at run time
-        tree = _Python(loop).visit(tree)
+        # an expression the engine would refuse gives None: `rw.holds` reports why at run time
+        tree = _Python(loop).visit(parse_expression(expression))
         source = ast.unparse(tree)
-    except (SyntaxError, FlowError, ValueError):
+    except (FlowError, ValueError):
         return None
     return source.replace("'", '"') if "'" in source and '"' not in source else source
 

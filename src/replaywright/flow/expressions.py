@@ -40,8 +40,8 @@ def _names(ctx: Context) -> dict[str, Any]:
             **{k: _wrap(v) for k, v in ctx.loop.items()}}
 
 
-def evaluate(expression: str, ctx: Context) -> Any:
-    """The value of an expression; `{{ x }}` around it is accepted and ignored."""
+def parse_expression(expression: str) -> ast.Expression:
+    """The syntax tree of an allowed expression; `{{ x }}` around it is accepted and ignored."""
     text = expression.strip()
     whole = PLACEHOLDER.fullmatch(text)
     if whole:
@@ -54,6 +54,12 @@ def evaluate(expression: str, ctx: Context) -> Any:
         if not isinstance(node, _ALLOWED):
             raise FlowError(f"expression {expression!r} uses {type(node).__name__}, which is "
                             "not allowed (only names, comparisons, and/or/not, in)")
+    return tree
+
+
+def evaluate(expression: str, ctx: Context) -> Any:
+    """The value of an expression over params, outputs, env and loop variables."""
+    tree = parse_expression(expression)
     try:
         return eval(compile(tree, "<expression>", "eval"), {"__builtins__": {}}, _names(ctx))
     except FlowError:
