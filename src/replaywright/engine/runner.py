@@ -109,6 +109,7 @@ class _Located:
     peers: list[Fingerprint] = field(default_factory=list)  # the page it was found on
     calls: int = 0  # resolver calls spent finding it
     usage: Usage = field(default_factory=Usage)
+    image: str | None = None  # base64 JPEG of the element, taken before acting on it
 
 
 _Chosen = tuple[Element | None, Snapshot, Usage]  # an agent's pick: element, its page, cost
@@ -490,6 +491,7 @@ class Runner:
                                peers=snapshot.fingerprints, calls=max(1, usage.calls),
                                usage=usage)
             if intent.action not in ELEMENT_CHECKS:
+                located.image = await self._element_image(located.handle)
                 await perform(self.page, located.handle, intent, timeout=timeout,
                               base_dir=state.base_dir, options=element.options)
         elif intent.action in ELEMENT_CHECKS:
@@ -499,6 +501,8 @@ class Runner:
             # cached element for half of it before healing.
             patience = spec.timeout / 2 if spec.timeout else 0.0
             located = await self._locate(intent, entry, deadline, patience, hint)
+            if located.status in {"resolved", "healed"}:  # before the action navigates away
+                located.image = await self._element_image(located.handle)
             options = located.element.options if located.element else None
             await perform(self.page, located.handle, intent, timeout=timeout,
                           base_dir=state.base_dir, options=options)
@@ -519,7 +523,7 @@ class Runner:
         if located.status == "healed" and entry is not None:
             step.old_image = entry.data.get("image")
         if located.status in {"resolved", "healed"}:
-            image = await self._element_image(located.handle)
+            image = located.image or await self._element_image(located.handle)
             step.new_image = image
             if cacheable:
                 record = self._record(state.flow, spec, intent, key, located, selectors, step,
