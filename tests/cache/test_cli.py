@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from replaywright.cache.cli import cache_app, main_app
-from replaywright.cache.entry import CacheEntry, utcnow
+from replaywright.cache.entry import CacheEntry, Usage, utcnow
 from replaywright.cache.factory import open_store
 
 runner = CliRunner()
@@ -32,7 +32,9 @@ def seed(args: list[str]) -> None:
     store = open_store(args[1], args[3] if len(args) > 3 else None)
     now = utcnow()
     store.put(CacheEntry(key="aaa111", scope="main@1", flow="login", step="Click Sign in",
-                         heals=2, last_used_at=now))
+                         heals=2, last_used_at=now,
+                         usage=Usage(calls=1, input_tokens=900, output_tokens=40,
+                                     cost_usd=0.0004)))
     store.put(CacheEntry(key="bbb222", scope="main@1", flow="login", step="Type name",
                          last_used_at=now - timedelta(days=100)))
     store.put(CacheEntry(key="aaa111", scope="branch:x", flow="login", step="Click Sign in"))
@@ -63,6 +65,10 @@ def test_ls_show_stats(target) -> None:
     assert stats["hits"] == 1 and stats["heals"] == 2
     assert stats["size_bytes"] > 0 and stats["last_used"] and stats["corrupt"] == 0
     assert "entries: 3" in run("stats", *target).stdout
+    # the LLM resolution was paid once; the one cached replay (hit) avoided paying it again
+    assert stats["resolver_calls_recorded"] == 1 and stats["llm_tokens_recorded"] == 940
+    assert stats["resolver_calls_avoided"] == 1 and stats["llm_tokens_avoided"] == 940
+    assert stats["llm_cost_avoided_usd"] == 0.0004
 
 
 def test_rm_and_purge(target) -> None:

@@ -208,7 +208,9 @@ def compute_stats(store: Store, scope: str | None = None) -> dict:
     """Entries, scopes, hits, heals, last used and size (bytes of JSON) of a store."""
     corrupt: list[CorruptEntry] = []
     stats = {"entries": 0, "scopes": 0, "hits": 0, "heals": 0, "last_used": None,
-             "size_bytes": 0, "corrupt": 0}
+             "size_bytes": 0, "corrupt": 0, "resolver_calls_recorded": 0, "llm_tokens_recorded": 0,
+             "llm_cost_recorded_usd": 0.0, "resolver_calls_avoided": 0,
+             "llm_tokens_avoided": 0, "llm_cost_avoided_usd": 0.0}
     scopes: set[str] = set()
     last: datetime | None = None
     for e in store.entries(scope, on_corrupt=corrupt.append):
@@ -216,18 +218,28 @@ def compute_stats(store: Store, scope: str | None = None) -> dict:
         stats["hits"] += e.hits
         stats["heals"] += e.heals
         stats["size_bytes"] += len(e.model_dump_json().encode())
+        # what resolving cost once, and what every cached replay (a hit) did not spend again
+        tokens = e.usage.input_tokens + e.usage.output_tokens
+        stats["resolver_calls_recorded"] += e.usage.calls
+        stats["llm_tokens_recorded"] += tokens
+        stats["llm_cost_recorded_usd"] += e.usage.cost_usd
+        stats["resolver_calls_avoided"] += e.hits * e.usage.calls
+        stats["llm_tokens_avoided"] += e.hits * tokens
+        stats["llm_cost_avoided_usd"] += e.hits * e.usage.cost_usd
         scopes.add(e.scope)
         last = e.last_used_at if last is None or e.last_used_at > last else last
     stats["scopes"] = len(scopes)
     stats["corrupt"] = len(corrupt)
     stats["last_used"] = last.isoformat() if last else None
+    for name in ("llm_cost_recorded_usd", "llm_cost_avoided_usd"):
+        stats[name] = round(stats[name], 6)
     return stats
 
 
 @cache_app.command("stats")
 def stats(cache: CacheOpt = None, token: TokenOpt = None, scope: ScopeOpt = None,
           as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """Entries, hits, heals, last used, size."""
+    """Entries, hits, heals, last used, size, and resolver/LLM spending recorded and avoided."""
     store = _open(cache, token)
     try:
         result = compute_stats(store, scope)
