@@ -62,6 +62,7 @@ FEATURES: tuple[str, ...] = (
     "pos_y",
     "text_words_eq",
     "interactive_eq",
+    "ordinal_first",
     # live-page signals (empty in the element-relocation dataset)
     "role_eq",
     "acc_name_sim",
@@ -116,7 +117,7 @@ CONF_GROUPS: dict[str, tuple[str, ...]] = {
     "attr": ("id_eq", "id_sim", "name_eq", "class_jacc", "attr_words", "test_id_eq"),
     "kind": ("tag_eq", "tag_compat", "is_button_eq", "interactive_eq", "role_eq", "input_type_eq"),
     "struct": ("xpath_lev", "xpath_steps", "xpath_tags", "idxpath_eq", "idxpath_lev", "context_words",
-               "ordinal_eq", "landmark_eq"),
+               "ordinal_eq", "ordinal_first", "landmark_eq"),
     "pos": ("pos_abs", "pos_rel", "pos_x", "pos_coarse", "pos_y", "area_ratio", "shape_ratio"),
     "context": ("neigh_jacc", "neigh_idf", "neighbors_dir", "heading_sim"),
     "look": ("color_eq", "bg_eq", "phash_sim"),
@@ -415,7 +416,8 @@ def features(target: Fingerprint, page: PageIndex) -> np.ndarray:
     if hw:
         X[:, col["href_words"]] = page.hrefw.overlap(hw)[1]
     if t.xpath:
-        X[:, col["ordinal_eq"]] = page.ordinal == nz.ordinal(t.xpath)
+        o = nz.ordinal(t.xpath)
+        X[:, col["ordinal_eq" if o > 1 else "ordinal_first"]] = page.ordinal == o
 
     if page.has_live or t.role or t.accessible_name or t.test_id:
         X[:, col["role_eq"]] = _eq(t.role.lower(), page.role)
