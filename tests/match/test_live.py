@@ -63,6 +63,24 @@ def test_identical_page_without_description_is_confident():
     assert res.index == bread and res.confident
 
 
+def test_identical_page_is_confident_even_without_recorded_context():
+    """A target recorded without neighbours or heading: rows differ only by xpath and y."""
+    page = _table_page()
+    m = Matcher()
+    for i, f in enumerate(page):
+        if f.text == "Delete":
+            bare = f.model_copy(update={"neighbors": {}, "neighbor_text": "", "heading": ""})
+            res = m.match(bare, page)
+            assert res.index == i and res.confident and res.confidence >= 0.95
+
+
+def test_two_exact_replicas_are_never_confident():
+    page = _table_page()
+    twin = page[4].model_copy()
+    res = Matcher().match(page[4], [page[4], twin, *page[5:]])
+    assert res.index in (0, 1) and not res.confident
+
+
 def test_row_moved_keeps_its_delete_button():
     """Rows re-sorted (Bread first): the Bread row's button is still found by its row text."""
     page = _table_page()

@@ -109,6 +109,24 @@ NAMELESS_IDENTITY = 0.4
 NAMELESS_RATIO = 0.5
 NAMELESS_CAP = 0.5
 
+#: Safety rule the other way (hand-set): a winner that reproduces the recorded element signal
+#: for signal (`is_replica`) while the runner-up is at least REPLICA_GAP of the target's self
+#: score behind is the unchanged element on an unchanged page region: it gets at least
+#: REPLICA_FLOOR. Two exact replicas never qualify (the gap rule). On the development set all
+#: 15 rankings whose winner reaches ≥ 0.97 of the self score are right.
+REPLICA_GAP = 0.03
+REPLICA_FLOOR = 0.97
+#: Page-relative signals (rarity on the page) that differ for the same element between a page
+#: of one and a page with look-alikes; ignored when testing for a replica.
+_PAGE_RELATIVE = np.array([FIDX["text_eq_rare"], FIDX["href_eq_rare"]])
+
+
+def is_replica(target_self: np.ndarray, x: np.ndarray) -> bool:
+    """Does candidate row `x` agree with the target on every signal the target has?"""
+    has = target_self > 0
+    has[_PAGE_RELATIVE] = False
+    return bool(has.any() and np.all(x[has] >= target_self[has] - 1e-6))
+
 
 def confidence_of(
     margin: float,
@@ -117,13 +135,17 @@ def confidence_of(
     opp: float,
     identity: float = 1.0,
     coefs: Sequence[float] = CONFIDENCE,
+    replica: bool = False,
 ) -> float:
-    """Calibrated probability that the winner is the recorded element."""
+    """Calibrated probability that the winner is the recorded element (`replica`: the winner
+    reproduces every recorded signal, see `is_replica`)."""
     z = float(confidence_inputs(margin, ratio, runner_ratio, opp, identity) @ np.asarray(coefs))
     tie = 1.0 - math.exp(-max(margin, 0.0) / TIE_MARGIN)
     p = tie / (1.0 + math.exp(-z))
     if identity < NAMELESS_IDENTITY and ratio < NAMELESS_RATIO:
         p = min(p, NAMELESS_CAP)
+    if replica and ratio - runner_ratio >= REPLICA_GAP:
+        p = max(p, REPLICA_FLOOR)
     return p
 
 
@@ -183,7 +205,10 @@ class Matcher:
             opp = opposition(X[best], X[runner], w)
         else:
             margin, rratio, opp = 10.0, 0.0, 0.0
-        conf = confidence_of(margin, float(s[best]) / own, rratio, opp, identity_of(own_x, X[best]))
+        conf = confidence_of(
+            margin, float(s[best]) / own, rratio, opp, identity_of(own_x, X[best]),
+            replica=is_replica(own_x, X[best]),
+        )
         return MatchResult(
             index=best,
             score=float(s[best]),

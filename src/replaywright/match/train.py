@@ -20,7 +20,7 @@ import numpy as np
 
 from replaywright.match.features import FEATURES, FIDX, PageIndex, features
 from replaywright.match.fingerprint import Fingerprint
-from replaywright.match.matcher import confidence_inputs, confidence_of, identity_of, opposition
+from replaywright.match.matcher import confidence_inputs, confidence_of, identity_of, is_replica, opposition
 
 #: Features not present in the dataset get fixed priors (see weights.py); only these are fitted.
 DATASET_FEATURES = tuple(FEATURES[: FIDX["ordinal_first"] + 1])
@@ -116,6 +116,7 @@ def rank_stats(w: np.ndarray, X: np.ndarray, y: int, S: np.ndarray) -> dict:
         "rratio": rratio,
         "opp": opp,
         "ident": identity_of(S, X[best]),
+        "replica": is_replica(S, X[best]),
     }
 
 
@@ -154,7 +155,7 @@ def summarize(rows: list[dict], conf: np.ndarray, threshold: float) -> dict:
     n = len(rows)
     c = w = a = top1 = 0
     for r in rows:
-        p = confidence_of(*_conf_args(r), conf)
+        p = confidence_of(*_conf_args(r), conf, replica=r["replica"])
         top1 += r["ok"]
         if p >= threshold:
             c += r["ok"]
@@ -174,7 +175,8 @@ def main(argv: list[str]) -> None:
         print(th, summarize(rows, conf, th))
     for r in rows:
         if not r["ok"]:
-            print("  miss", r["site"], r["target"], f"confidence {confidence_of(*_conf_args(r), conf):.3f}")
+            p = confidence_of(*_conf_args(r), conf, replica=r["replica"])
+            print("  miss", r["site"], r["target"], f"confidence {p:.3f}")
     w = fit(xs, ys)
     n_ok = sum(
         rank_stats(w, X, y, S)["ok"] for s in sites for X, y, S in zip(s["X"], s["y"], s["S"], strict=True)
