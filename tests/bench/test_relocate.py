@@ -57,3 +57,11 @@ def test_table_output(subset):
 def test_missing_folder_is_an_error(tmp_path):
     res = CliRunner().invoke(app, ["relocate", str(tmp_path / "nope")])
     assert res.exit_code != 0
+
+
+def test_loso_report(subset):
+    rep = relocate.loso(subset)
+    m = rep["matcher"]
+    assert m["correct"] + m["wrong"] + m["abstained"] == m["total"]
+    assert {s["site"] for s in rep["sites"]} == {"Google", "Cnn"}
+    assert "LOSO" in relocate.format_loso(rep)

@@ -26,15 +26,24 @@ def relocate(
         float | None,
         typer.Option("--threshold", help="Confidence threshold (default: the matcher's default)."),
     ] = None,
+    loso: Annotated[
+        bool,
+        typer.Option("--loso", help="Also print leave-one-site-out figures (refits per site, ~15 s)."),
+    ] = False,
 ) -> None:
     """Relocate every target of every site with the matcher and with reference Similo."""
     if not directory.is_dir():
         raise typer.BadParameter(f"{directory} is not a directory", param_hint="DIRECTORY")
     report = relocate_mod.run(directory, threshold=threshold)
+    if loso:
+        report["loso"] = relocate_mod.loso(directory, threshold=threshold)
     if as_json:
         typer.echo(json.dumps(report))
     else:
         typer.echo(relocate_mod.format_table(report))
+        if loso:
+            typer.echo("")
+            typer.echo(relocate_mod.format_loso(report["loso"]))
 
 
 if __name__ == "__main__":

@@ -121,3 +121,54 @@ def format_table(report: dict) -> str:
         f"similo: top-1 {_pct(s['top1'], n)}"
     )
     return "\n".join(lines)
+
+
+def loso(directory: str | Path, threshold: float | None = None) -> dict:
+    """Leave-one-site-out figures: each site ranked with weights fitted without it, confidence
+    calibrated on those out-of-fold rankings (`replaywright.match.train`). Same keys as `run`
+    (no timings); the honest estimate for sites the weights never saw."""
+    from replaywright.match import train
+    from replaywright.match.matcher import DEFAULT_THRESHOLD, confidence_of
+
+    th = DEFAULT_THRESHOLD if threshold is None else threshold
+    sites = train.load(directory)
+    rows, conf = train.loso(sites)
+    for r in rows:
+        r["confident"] = confidence_of(*train._conf_args(r), conf, replica=r["replica"]) >= th
+        r["top1"] = r["ok"]
+
+    def summary(rs: list[dict]) -> dict:
+        return {
+            "total": len(rs),
+            "correct": sum(r["top1"] and r["confident"] for r in rs),
+            "wrong": sum((not r["top1"]) and r["confident"] for r in rs),
+            "abstained": sum(not r["confident"] for r in rs),
+            "top1": sum(r["top1"] for r in rs),
+        }
+
+    names = [s["site"] for s in sites]
+    return {
+        "threshold": th,
+        "matcher": summary(rows),
+        "sites": [{"site": n, "matcher": summary([r for r in rows if r["site"] == n])} for n in names],
+    }
+
+
+def format_loso(report: dict) -> str:
+    head = f"{'site':14s} {'n':>4s} | {'correct':>7s} {'wrong':>5s} {'abst':>4s} {'top1':>4s}"
+    lines = [f"leave-one-site-out (threshold {report['threshold']})", head, "-" * len(head)]
+
+    def row(name: str, m: dict) -> str:
+        counts = f"{m['correct']:7d} {m['wrong']:5d} {m['abstained']:4d} {m['top1']:4d}"
+        return f"{name:14s} {m['total']:4d} | {counts}"
+
+    lines += [row(s["site"], s["matcher"]) for s in report["sites"]]
+    lines.append("-" * len(head))
+    m = report["matcher"]
+    lines.append(row("TOTAL", m))
+    n = m["total"]
+    lines.append(
+        f"LOSO: top-1 {_pct(m['top1'], n)}, correct {_pct(m['correct'], n)}, wrong {_pct(m['wrong'], n)}, "
+        f"abstained {_pct(m['abstained'], n)}"
+    )
+    return "\n".join(lines)
