@@ -7,20 +7,26 @@ Scoring
     listwise loss (`train.py`) and scaled by cues in the step's description (`describe.py`).
 
 Confidence
-    ``confidence = (1 - exp(-margin / TIE_MARGIN)) · sigmoid(a + b · log(margin + 0.05) +
-    c · ratio)`` where ``margin`` is the winner's lead over the runner-up and ``ratio`` the
-    winner's score over the target's score against itself. ``a, b, c`` are fitted on
-    *leave-one-site-out* rankings, so they describe how often the winner is right on a site
-    whose data the weights never saw. Near ties are never confident.
+    ``confidence = (1 - exp(-margin / TIE_MARGIN)) · sigmoid(c · (1, log(margin + 0.05), ratio,
+    runner_ratio, opposition, identity))``: the winner's lead over the runner-up, the winner's
+    and the runner-up's score over the target's score against itself, how strongly the evidence
+    families that prefer the runner-up disagree (`opposition`), and whether the winner keeps one
+    of the target's names (`identity_of`). ``c`` is fitted on *leave-one-site-out* rankings, so
+    it describes how often the winner is right on a site whose data the weights never saw.
+    Near ties are never confident. Two hand-set safety rules sit on top (the dataset has no
+    live-page fields to fit them on): a nameless look-alike that keeps under half of the
+    target's evidence is capped at 0.5 (never act on a neighbour because of its place), and a
+    winner that reproduces every recorded signal, clear of the runner-up, gets at least 0.97
+    (an unchanged page is acted on).
 
 Default threshold: 0.9
-    Chosen on those out-of-fold rankings of the 19 development sites (304 targets). A wrong
-    click is far costlier than a heal, so the threshold is the lowest value at which
-    confidently-wrong answers bottom out: 0.9 gives 7 wrong (2.3 %), 251 correct (82.6 %),
-    46 heals; 0.88 gives 8 wrong / 260 correct, 0.8 gives 13 wrong / 267 correct, and going
-    up to 0.95 removes only one more wrong answer while losing 62 correct ones. Six of the
-    seven remaining confident errors are Wikipedia language boxes whose ground truth is a
-    *different* language in the same slot (label noise that no signal can resolve).
+    Chosen on the out-of-fold rankings of the 19 development sites (304 targets). A wrong click
+    is far costlier than a heal: at 0.9 the LOSO rankings give 257 correct / 6 wrong / 41
+    heals (dev set, in-sample: 263 / 5 / 36); 0.85 adds 8 correct for 3 more wrong answers
+    (265 / 9), 0.8 gives 270 / 11, and 0.95 removes a single wrong answer for 54 lost correct
+    ones (203 / 5). Every remaining confident error is a label-noise target (Wikipedia language
+    boxes whose ground truth is another language two slots away; a CNN "Search" button whose
+    ground truth is an unrelated "Edition" label): see README.md.
 """
 
 from __future__ import annotations
