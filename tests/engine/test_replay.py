@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,20 @@ async def test_unreachable_url_is_a_clear_error(browser: BrowserSession, tmp_pat
     assert "cannot open the start page" in result.error
     assert url in result.error and "ERR_CONNECTION_REFUSED" in result.error
     assert str(tmp_path / "flow.yaml") in result.error
+
+
+async def test_corrupt_cache_row_is_reported_and_left_alone(
+        browser: BrowserSession, demo_site: str, store: SQLiteStore) -> None:
+    flow = flow_from(LOGIN)
+    assert (await run(await browser.new_page(), flow, f"{demo_site}/v1/", store)).passed
+    victim = next(e for e in store.entries() if e.step == "Click the Sign in button")
+    with sqlite3.connect(store.path) as db:  # as a bad disk or a buggy tool would
+        db.execute("UPDATE entries SET body = '{not json' WHERE key = ?", (victim.key,))
+    result = await run(await browser.new_page(), flow, f"{demo_site}/v1/", store)
+    assert result.passed, result.error
+    step = result.steps[2]
+    assert step.status == "resolved" and "is corrupt" in step.note and victim.key in step.note
+    assert [s.status for s in result.steps].count("cached") == 3
+    with sqlite3.connect(store.path) as db:
+        row = db.execute("SELECT body FROM entries WHERE key = ?", (victim.key,)).fetchone()
+    assert row[0] == "{not json"  # not overwritten

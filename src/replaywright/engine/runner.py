@@ -481,7 +481,10 @@ class Runner:
             try:
                 existing = self._lookup(state, key)
             except CorruptEntry as exc:
-                step.note = f"{exc}; re-resolving"
+                # resolve afresh, but leave the row for a person to inspect: never overwrite it
+                step.note = (f"{exc}; resolved afresh and not saved (inspect or remove it with "
+                             f"`replaywright cache show/rm {key}`)")
+                cacheable = False
             entry = existing if self.options.mode != "ai" else None
         step.cache_key = key if cacheable else None
         if chosen is not None and chosen[0] is not None:  # the agent already picked it
