@@ -137,11 +137,18 @@ _TAG_GROUP = {t: g for g, tags in enumerate(_TAG_GROUPS) for t in tags}
 _BUTTON_INPUTS = frozenset({"submit", "button", "reset", "image"})
 
 
+_OTHER_TAGS: dict[str, int] = {}
+
+
 def _tag_group(tag: str, input_type: str = "", is_button: bool = False) -> int:
-    """Family of a tag; an ``<input type=submit>`` (or a button-like input) is a button."""
+    """Family of a tag; an ``<input type=submit>`` (or a button-like input) is a button.
+    Tags outside the known families each get a family of their own."""
     if tag == "input" and (input_type.lower() in _BUTTON_INPUTS or is_button):
         tag = "button"
-    return _TAG_GROUP.get(tag, -1 - hash(tag) % 1000)
+    g = _TAG_GROUP.get(tag)
+    if g is None:
+        g = _OTHER_TAGS.setdefault(tag, len(_TAG_GROUPS) + len(_OTHER_TAGS))
+    return g
 
 
 _INTERACTIVE = frozenset({"a", "button", "input", "select", "textarea", "summary", "option"})
