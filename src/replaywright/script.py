@@ -263,14 +263,14 @@ class Script:
 
     async def holds(self, check: str) -> bool:
         """Does a plain-English check (`The Gift field is visible`) hold right now?"""
-        return bool(await self.runner.condition(self._inline_loop(check), self.context()))
+        return bool(await self.runner.live.condition(self._inline_loop(check), self.context()))
 
     async def extract(self, what: Any, schema: dict[str, Any] | None = None) -> Any:
         """Read a value (or a mapping of name → description) off the page."""
         from replaywright.flow.model import Block
 
         spec = Block(label=self._label or "extract", kind="extract", extract=what, schema=schema)
-        return await self.runner.extract(spec, self.context())
+        return await self.runner.live.extract(spec, self.context())
 
     async def run_code(self, source: str) -> Any:
         """A flow `code:` block: Python with `params`, `outputs`, `env` and `page`."""
@@ -278,7 +278,7 @@ class Script:
 
         spec = Block(label=self._label or "code", kind="code",
                      code=textwrap.dedent(source).strip("\n"))
-        return await self.runner.run_code(spec, self.context())
+        return await self.runner.live.run_code(spec, self.context())
 
     async def task(self, goal: str) -> Any:
         raise StepFailed("task blocks need an LLM agent; run the flow with --llm instead "

@@ -21,7 +21,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
 
 from playwright.async_api import ElementHandle, Frame, Page
 from playwright.async_api import Error as PlaywrightError
@@ -35,9 +34,10 @@ from replaywright.cache.keys import step_key
 from replaywright.cache.policy import DEFAULT_TTL_DAYS, SaveDecision, cacheable
 from replaywright.cache.store import CorruptEntry, Store, VersionConflict
 from replaywright.codegen.expressions import value_expression
+from replaywright.engine.live import POLL_INTERVAL, LivePage
 from replaywright.engine.results import BlockResult, RunResult, StepResult
 from replaywright.errors import FlowError, ReplaywrightError, StepFailed
-from replaywright.flow.expressions import as_list, evaluate, truthy
+from replaywright.flow.expressions import as_list, evaluate
 from replaywright.flow.intent import ELEMENT_CHECKS, Action, Intent, parse_step
 from replaywright.flow.model import Block, Flow, StepSpec
 from replaywright.flow.template import Context, render
@@ -51,7 +51,6 @@ if TYPE_CHECKING:
     from replaywright.resolve.llm import Agent
 
 DEFAULT_TIMEOUT = 10.0
-POLL_INTERVAL = 0.25
 MODES = ("auto", "code", "ai")
 #: Checks about the absence or the number of elements: nothing to record, always live.
 LIVE_CHECKS = {Action.EXPECT_HIDDEN, Action.EXPECT_COUNT}
@@ -157,7 +156,7 @@ class Runner:
         self.options = options or RunOptions()
         if self.options.mode not in MODES:
             raise FlowError(f"unknown mode {self.options.mode!r}: use one of {', '.join(MODES)}")
-        self._description_check = LocalResolver()
+        self.live = LivePage(page, self.options.base_url)
         self._last_match: tuple[Snapshot, Any, Element | None] | None = None
 
     async def run(self, flow: Flow, params: Mapping[str, Any] | None = None) -> RunResult:
@@ -168,7 +167,7 @@ class Runner:
                           path=flow.path, workflow=flow.workflow)
         try:
             if flow.url:
-                await self._goto(render(flow.url, state.ctx).text)
+                await self.live.goto(render(flow.url, state.ctx).text)
         except (StepFailed, FlowError) as exc:
             state.error = f"{flow.path or flow.name}: cannot open the start page: {exc}"
         # A workflow's keys start from its parameter names: adding, removing or renaming a
@@ -246,17 +245,17 @@ class Runner:
                     if state.error:
                         break
             elif block.kind == "goto":
-                await self._goto(render(block.url or "", ctx).text)
+                await self.live.goto(render(block.url or "", ctx).text)
             elif block.kind == "wait":
                 await asyncio.sleep(block.seconds or 0)
             elif block.kind == "code":
-                ctx.outputs = {**ctx.outputs, block.label: await self.run_code(block, ctx)}
+                ctx.outputs = {**ctx.outputs, block.label: await self.live.run_code(block, ctx)}
                 result.output = ctx.outputs[block.label]
             elif block.kind == "extract":
-                ctx.outputs = {**ctx.outputs, block.label: await self.extract(block, ctx)}
+                ctx.outputs = {**ctx.outputs, block.label: await self.live.extract(block, ctx)}
                 result.output = ctx.outputs[block.label]
             elif block.kind == "if":
-                taken = await self.condition(block.condition or "", ctx)
+                taken = await self.live.condition(block.condition or "", ctx)
                 result.note = f"condition {'true' if taken else 'false'}: ran " + (
                     "then" if taken else ("else" if block.otherwise else "nothing"))
                 branch = block.then if taken else block.otherwise
@@ -295,72 +294,6 @@ class Runner:
             if status in statuses:
                 return status
         return "live"
-
-    async def condition(self, condition: str, ctx: Context) -> bool:
-        """A plain-English check evaluated on the page, or an expression over values."""
-        try:
-            intent = parse_step(condition)
-        except FlowError:
-            intent = None
-        if intent is None or not intent.is_check:
-            return truthy(evaluate(condition, ctx))
-        target = render(intent.target, ctx).text
-        value = render(intent.value, ctx).text if intent.value is not None else None
-        return await self._page_check(intent.with_text(target, value))
-
-    async def _page_check(self, intent: Intent) -> bool:
-        """Does a check hold right now? Evaluated live and offline; never cached."""
-        if intent.action is Action.EXPECT_TITLE:
-            return (intent.value or "").casefold() in (await self.page.title()).casefold()
-        if intent.action is Action.EXPECT_URL:
-            return (intent.value or "").casefold() in self.page.url.casefold()
-        if intent.action is Action.EXPECT_TEXT and not intent.needs_element:
-            return (intent.value or "").casefold() in (
-                await self.page.inner_text("body")).casefold()
-        snapshot = await take_snapshot(self.page)
-        try:
-            found = self._description_check.rank(intent, snapshot)
-        except StepFailed:
-            return intent.action is Action.EXPECT_HIDDEN
-        if intent.action is Action.EXPECT_HIDDEN:
-            return False
-        if intent.action is Action.EXPECT_TEXT:
-            return (intent.value or "").casefold() in (
-                found.element.fingerprint.text + " " + found.element.container).casefold()
-        return True
-
-    async def run_code(self, block: Block, ctx: Context) -> Any:
-        """A `code:` block: Python with `params`, `outputs`, `env`, `page`; its `result`
-        (or the dict of names it set) becomes the block's output."""
-        source = "async def __block__(params, outputs, env, page):\n"
-        source += "".join(f"    {line}\n" for line in (block.code or "pass").splitlines())
-        source += "    return locals()\n"
-        namespace: dict[str, Any] = {}
-        exec(compile(source, f"<block {block.label}>", "exec"), namespace)
-        try:
-            local = await namespace["__block__"](dict(ctx.params), dict(ctx.outputs),
-                                                 dict(ctx.env), self.page)
-        except Exception as exc:
-            raise StepFailed(f"code raised {type(exc).__name__}: {exc}") from exc
-        if "result" in local:
-            return local["result"]
-        return {k: v for k, v in local.items()
-                if k not in {"params", "outputs", "env", "page"} and not k.startswith("_")}
-
-    async def extract(self, block: Block, ctx: Context) -> Any:
-        """Read values off the page by description (live, never cached)."""
-        spec = block.extract
-        if isinstance(spec, dict):
-            values = {name: await self._read(str(desc), ctx) for name, desc in spec.items()}
-            return _coerce(values, block.schema_)
-        return _coerce(await self._read(str(spec), ctx), block.schema_)
-
-    async def _read(self, description: str, ctx: Context) -> str:
-        target = render(description, ctx).text
-        snapshot = await take_snapshot(self.page)
-        found = self._description_check.rank(Intent(Action.EXPECT_VISIBLE, target), snapshot)
-        fp = found.element.fingerprint
-        return fp.value or fp.text or fp.accessible_name
 
     async def _run_task(self, block: Block, state: _RunState, lineage: str) -> dict[str, Any]:
         """An open goal. The first run asks the agent for one action at a time and records
@@ -452,7 +385,7 @@ class Runner:
                 await self._element_step(step, state, spec, template, intent, key,
                                          bool(decision), timeout, chosen, hint)
             else:
-                await self._live_step(intent, timeout, state.base_dir)
+                await self.live.step(intent, timeout, state.base_dir)
                 step.status = "live"
         except FlowError as exc:
             step.status, step.error = "failed", exc.problem
@@ -679,7 +612,7 @@ class Runner:
 
     def _fits(self, intent: Intent, snapshot: Snapshot, element: Element) -> bool:
         """A relocation must still be describable by the step's own words."""
-        return self._description_check.fit(intent, snapshot, element) >= MIN_SCORE
+        return self.live.local.fit(intent, snapshot, element) >= MIN_SCORE
 
     async def _by_hint(self, intent: Intent, hint: Selector) -> _Located | None:
         """A generated script's selector, trusted only when it returns exactly one visible
@@ -754,86 +687,6 @@ class Runner:
                             calls=max(calls, resolution.usage.calls), usage=resolution.usage)
 
     # -- steps without an element ---------------------------------------------------------
-    async def _goto(self, url: str) -> None:
-        if not url.startswith(("http://", "https://", "file:", "about:", "data:")):
-            if not self.options.base_url:
-                raise StepFailed(f"relative URL {url!r} needs a base URL (--base-url)")
-            url = urljoin(self.options.base_url.rstrip("/") + "/", url.lstrip("/"))
-        try:
-            response = await self.page.goto(url, wait_until="domcontentloaded")
-        except PlaywrightError as exc:
-            message = str(exc).splitlines()[0].replace("Page.goto: ", "")
-            raise StepFailed(f"cannot open {url}: {message}") from exc
-        if response is not None and response.status >= 400:
-            raise StepFailed(f"cannot open {url}: HTTP {response.status}")
-        await settle(self.page)
-
-    async def _live_step(self, intent: Intent, timeout: float, base_dir: Path) -> None:
-        action, value = intent.action, intent.value or ""
-        if action is Action.GOTO:
-            await self._goto(value)
-        elif action is Action.WAIT:
-            from replaywright.flow.duration import parse_duration
-
-            await asyncio.sleep(parse_duration(value))
-        elif action is Action.PRESS:
-            await perform(self.page, None, intent, timeout=timeout, base_dir=base_dir)
-        elif action is Action.EXPECT_TITLE:
-            await self._poll(lambda: self.page.title(), value, timeout, "the page title")
-        elif action is Action.EXPECT_URL:
-            await self._poll(_async(lambda: self.page.url), value, timeout, "the URL")
-        elif action is Action.EXPECT_TEXT:
-            await self._poll(lambda: self.page.inner_text("body"), value, timeout, "the page")
-        elif action is Action.EXPECT_HIDDEN:
-            await self._expect_hidden(intent, timeout)
-        elif action is Action.EXPECT_COUNT:
-            await self._expect_count(intent, timeout)
-        else:
-            raise StepFailed(f"{action} needs a target element")
-
-    async def _poll(self, read: Callable[[], Any], wanted: str, timeout: float,
-                    what: str) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            current = await read()
-            if wanted.casefold() in current.casefold():
-                return
-            if time.monotonic() >= deadline:
-                shown = current if len(current) < 120 else current[:117] + "..."
-                raise StepFailed(f"{what} does not contain {wanted!r} after {timeout:g}s "
-                                 f"(it is {shown!r})")
-            await asyncio.sleep(POLL_INTERVAL)
-
-    async def _expect_hidden(self, intent: Intent, timeout: float) -> None:
-        """Passes once no visible element matches the description (checked offline)."""
-        deadline = time.monotonic() + timeout
-        local = LocalResolver()
-        while True:
-            snapshot = await take_snapshot(self.page)
-            try:
-                resolution = local.rank(intent, snapshot)
-            except StepFailed:
-                return
-            if time.monotonic() >= deadline:
-                raise StepFailed(f"{intent.target!r} is still visible: "
-                                 f"{resolution.element.summary()}")
-            await asyncio.sleep(POLL_INTERVAL)
-
-    async def _expect_count(self, intent: Intent, timeout: float) -> None:
-        """Passes once exactly N visible elements match the description (checked offline)."""
-        wanted = int(intent.value or 0)
-        deadline = time.monotonic() + timeout
-        while True:
-            found = self._description_check.matches(intent, await take_snapshot(self.page))
-            if len(found) == wanted:
-                return
-            if time.monotonic() >= deadline:
-                raise StepFailed(f"expected {wanted} elements matching {intent.target!r}, "
-                                 f"found {len(found)}")
-            await asyncio.sleep(POLL_INTERVAL)
-
-    # -- images ---------------------------------------------------------------------------
-
     async def _screenshot(self) -> str | None:
         try:
             return _b64(await self.page.screenshot(type="jpeg", quality=55))
@@ -845,13 +698,6 @@ class Runner:
             return _b64(await handle.screenshot(type="jpeg", quality=70, timeout=2000))
         except PlaywrightError:
             return None
-
-
-def _async(read: Callable[[], str]) -> Callable[[], Any]:
-    async def wrapper() -> str:
-        return read()
-
-    return wrapper
 
 
 def _summary(fp: Fingerprint) -> str:
@@ -866,28 +712,6 @@ def _occurrence(block: Block | None, spec: StepSpec) -> int:
         return 0
     earlier = [s for s in block.steps if s.index < spec.index]
     return sum(1 for s in earlier if s.text == spec.text)
-
-
-_SCHEMA_TYPES = {"integer": int, "number": float, "boolean": truthy, "string": str}
-
-
-def _coerce(value: Any, schema: dict[str, Any] | None) -> Any:
-    """Apply a JSON schema's scalar types to extracted text ('$12.00' → 12.0 for number)."""
-    if not schema:
-        return value
-    if isinstance(value, dict):
-        props = schema.get("properties", {})
-        return {k: _coerce(v, props.get(k)) for k, v in value.items()}
-    kind = schema.get("type")
-    if kind in {"integer", "number"} and isinstance(value, str):
-        digits = "".join(ch for ch in value if ch.isdigit() or ch in ".-")
-        try:
-            return _SCHEMA_TYPES[kind](float(digits)) if digits else None
-        except ValueError as exc:
-            raise StepFailed(f"extracted {value!r} is not a {kind}") from exc
-    if kind in _SCHEMA_TYPES and kind not in {"integer", "number"}:
-        return _SCHEMA_TYPES[kind](value)
-    return value
 
 
 class StepSession:
