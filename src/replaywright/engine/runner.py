@@ -210,7 +210,9 @@ class Runner:
         finish(plan.store, plan.scope)  # on main: carry what was read into this commit's scope
         if not pending:
             return False, "nothing new to save"
-        return written > 0, f"{decision.reason} ({written} entr{'y' if written == 1 else 'ies'})"
+        why = decision.reason.removeprefix("saved: ").removeprefix("saved")
+        return written > 0, (f"saved {written} entr{'y' if written == 1 else 'ies'}"
+                             + (f" ({why})" if why else ""))
 
     def _lookup(self, state: _RunState, key: str) -> CacheEntry | None:
         """This run's own new entries first (a loop's later items reuse the first's)."""
