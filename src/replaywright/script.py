@@ -36,7 +36,7 @@ from types import ModuleType
 from typing import Any, TypeVar, get_type_hints
 
 from replaywright.engine.results import BlockResult, RunResult, StepResult
-from replaywright.errors import FlowError, ReplaywrightError, StepFailed
+from replaywright.errors import FlowError, ReplaywrightError
 from replaywright.flow.expressions import as_list, truthy
 from replaywright.flow.template import PLACEHOLDER, Context, _lookup, _to_text
 
@@ -281,8 +281,12 @@ class Script:
         return await self.runner.live.run_code(spec, self.context())
 
     async def task(self, goal: str) -> Any:
-        raise StepFailed("task blocks need an LLM agent; run the flow with --llm instead "
-                         f"(goal: {goal!r})")
+        """An open goal: its recorded actions replay from the cache (each healing on its
+        own); with no cached actions it needs an LLM agent (run the flow with --llm)."""
+        output = await self.session.task(goal, block=self._label or None)
+        if self._label:
+            self.outputs[self._label] = output
+        return output
 
     def loop(self, name: str, items: Any) -> Iterator[Any]:
         """`for product in rw.loop("product", params.products)`: the items of a for_each,

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from replaywright import script
 from replaywright.cache.sqlite import SQLiteStore
+from replaywright.codegen.store import regenerate_report
 from replaywright.engine.results import RunResult
 from replaywright.engine.runner import CachePlan, Runner, RunOptions
-from replaywright.flow.loader import parse_flow
+from replaywright.flow.loader import load_flow, parse_flow
 from replaywright.resolve.llm import LLMConfig, agent_from_config
 from tests.resolve.llm.llm_replay import recording
 
 KEY = "sk-test-agent-DO-NOT-LEAK-42424242"
-WORKFLOW = parse_flow("""
+WORKFLOW_TEXT = """
 name: agent-shop
 url: index.html
 blocks:
@@ -24,7 +26,8 @@ blocks:
   - label: check
     steps:
       - The Cart link contains "Cart (1)"
-""")
+"""
+WORKFLOW = parse_flow(WORKFLOW_TEXT)
 
 
 async def go(browser, base: str, store: SQLiteStore, agent=None) -> RunResult:
@@ -64,3 +67,28 @@ async def test_task_runs_through_the_agent_once_then_replays_and_heals(
     statuses = [s.status for s in redesign.steps if s.block == "shop"]
     assert "healed" in statuses and "failed" not in statuses
     assert redesign.usage.input_tokens == 0  # healed by the local resolver, step by step
+
+
+async def test_generated_script_replays_the_task_without_an_llm(
+        browser, demo_site, tmp_path: Path) -> None:
+    source = tmp_path / "agent-shop.yaml"
+    source.write_text(WORKFLOW_TEXT)
+    flow = load_flow(source)
+    store = SQLiteStore(tmp_path / "cache.db")
+    rec = recording("agent_login_add_to_cart", key=KEY)
+    config = LLMConfig(provider="openai", model="gpt-4.1-mini", api_key=KEY, timeout=2.0,
+                       max_retries=0)
+    runner = Runner(await browser.new_page(), CachePlan(store=store),
+                    agent=agent_from_config(config, http_client=rec.client()),
+                    options=RunOptions(base_url=f"{demo_site}/v1/", env={}, step_timeout=5))
+    first = await runner.run(flow)
+    assert first.passed, first.error
+    path = regenerate_report(flow, first, tmp_path / "scripts").path
+    assert path is not None and "await rw.task(" in path.read_text()
+    module = script.load_module(path)
+    replay = await script.run_module(module, await browser.new_page(), {},
+                                     cache=CachePlan(store=store), base_url=f"{demo_site}/v1/",
+                                     env={})
+    assert replay.passed, replay.error
+    assert replay.resolver_calls == 0 and replay.usage.input_tokens == 0
+    assert len([s for s in replay.steps if s.block == "shop"]) == 4

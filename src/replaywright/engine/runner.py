@@ -781,6 +781,21 @@ class StepSession:
             raise StepFailed(f'step "{text}": {result.error}')
         return result
 
+    async def task(self, goal: str, *, block: str | None = None) -> dict[str, Any]:
+        """Run an open goal as a flow's `task:` block would: replayed from its cached
+        actions, or through the agent when the runner has one."""
+        owner = self._blocks.get(block or "")
+        if owner is not None and owner[0].kind == "task":
+            task_block, lineage = owner
+        else:
+            task_block, lineage = Block(label=block or self._state.flow, kind="task",
+                                        task=goal), ""
+        self._state.error = None
+        output = await self.runner._run_task(task_block, self._state, lineage)
+        if self._state.error:
+            raise StepFailed(f"task {goal!r}: {self._state.error}")
+        return output
+
     def close(self, passed: bool) -> tuple[bool, str]:
         """Save what this session resolved or healed, if it passed and policy allows."""
         return self.runner._commit(passed, self._state.pending)
