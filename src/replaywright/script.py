@@ -35,7 +35,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar, get_type_hints
 
-from replaywright.engine.results import BlockResult, RunResult, StepResult
+from replaywright.engine.results import BlockResult, RunResult, StepResult, block_status
 from replaywright.errors import FlowError, ReplaywrightError
 from replaywright.flow.expressions import as_list, truthy
 from replaywright.flow.template import PLACEHOLDER, Context, _lookup, _to_text
@@ -323,15 +323,7 @@ class Script:
             result.last_step = len(self.results)
             result.duration_s = round(time.monotonic() - started, 3)
             if result.status != "failed":
-                result.status = _block_status(self.results[result.first_step:])
-
-
-def _block_status(steps: list[StepResult]) -> Any:
-    statuses = {s.status for s in steps}
-    for status in ("failed", "healed", "resolved", "cached"):
-        if status in statuses:
-            return status
-    return "live"
+                result.status = block_status(self.results[result.first_step:], from_code=True)
 
 
 def block(label: str, kind: str = "steps") -> Callable[[F], F]:

@@ -84,6 +84,7 @@ async def test_checkout_script_replays_then_heals(browser, demo_site: str, tmp_p
                                      env={})
         assert v2.passed, v2.error
         assert "healed" in element_steps(v2) and "failed" not in element_steps(v2)
+        assert [(b.label, b.status) for b in v2.blocks] == [("steps", "fell back")]
         healed = regenerate_report(flow, v2, scripts, params=flow.bind(PARAMS))
         assert healed.version == 2 and healed.changed == ["steps"]
         assert ScriptStore(scripts).diff(flow.name).count("\n@@ ") >= 1

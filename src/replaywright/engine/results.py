@@ -38,6 +38,20 @@ class StepResult(BaseModel):
     cache_key: str | None = None
 
 
+def block_status(steps: list[StepResult], *, from_code: bool = False) -> BlockStatus:
+    """A block's status from its steps. Running from code (`--with code` or a generated
+    script), a block that needed the resolver `fell back`."""
+    statuses = {s.status for s in steps}
+    if "failed" in statuses:
+        return "failed"
+    if from_code and statuses & {"resolved", "healed"}:
+        return "fell back"
+    for status in ("healed", "resolved", "cached"):
+        if status in statuses:
+            return status  # type: ignore[return-value]
+    return "live"
+
+
 class BlockResult(BaseModel):
     """One workflow block: its status and the steps it ran (`steps[first_step:last_step]`)."""
 

@@ -35,7 +35,7 @@ from replaywright.cache.policy import DEFAULT_TTL_DAYS, SaveDecision, cacheable
 from replaywright.cache.store import CorruptEntry, Store, VersionConflict
 from replaywright.codegen.expressions import value_expression
 from replaywright.engine.live import POLL_INTERVAL, LivePage
-from replaywright.engine.results import BlockResult, RunResult, StepResult
+from replaywright.engine.results import BlockResult, RunResult, StepResult, block_status
 from replaywright.errors import FlowError, ReplaywrightError, StepFailed
 from replaywright.flow.expressions import as_list, evaluate
 from replaywright.flow.intent import ELEMENT_CHECKS, Action, Intent, parse_step
@@ -283,19 +283,8 @@ class Runner:
         result.duration_s = round(time.monotonic() - started, 3)
         if result.status != "failed":
             # an `if` itself is a live check; the blocks of its branch report their own status
-            result.status = "live" if block.kind == "if" else self._block_status(
-                block, state.steps[result.first_step:])
-
-    def _block_status(self, block: Block, steps: list[StepResult]) -> str:
-        statuses = {s.status for s in steps}
-        if "failed" in statuses:
-            return "failed"
-        if statuses & {"resolved", "healed"} and self.options.mode == "code":
-            return "fell back"
-        for status in ("healed", "resolved", "cached"):
-            if status in statuses:
-                return status
-        return "live"
+            result.status = "live" if block.kind == "if" else block_status(
+                state.steps[result.first_step:], from_code=self.options.mode == "code")
 
     async def _run_task(self, block: Block, state: _RunState, lineage: str) -> dict[str, Any]:
         """An open goal. The first run asks the agent for one action at a time and records
