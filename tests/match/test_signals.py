@@ -112,3 +112,37 @@ def test_relative_position_survives_page_resize():
     t = Fingerprint(x=900, y=10, width=100, height=20, page_width=950, page_height=600)
     X = features(t, page)
     assert X[0, FIDX["pos_rel"]] > X[1, FIDX["pos_rel"]]
+
+
+def test_control_name_counts_only_between_named_form_controls():
+    t = Fingerprint(tag="input", name="session_key", id="login-email")
+    page = PageIndex([
+        Fingerprint(tag="input", name="session_key", id="session_key"),
+        Fingerprint(tag="label", text="Email"),
+        Fingerprint(tag="a", name="session_key"),
+    ])
+    assert list(features(t, page)[:, FIDX["control_name_eq"]]) == [1.0, 0.0, 0.0]
+    label = Fingerprint(tag="label", text="Password", name="session_key")
+    assert not features(label, page)[:, FIDX["control_name_eq"]].any()
+
+
+def test_site_root_links_compare_by_host():
+    t = Fingerprint(tag="a", href="https://support.spotify.com/?utm_source=www.spotify.com&utm_medium=footer")
+    page = PageIndex([
+        Fingerprint(tag="a", href="https://support.spotify.com/"),
+        Fingerprint(tag="a", href="https://www.spotify.com/"),
+        Fingerprint(tag="a", href="https://www.spotify.com/us/legal/"),
+    ])
+    assert list(features(t, page)[:, FIDX["href_path_eq"]]) == [1.0, 0.0, 0.0]
+
+
+def test_form_context_and_innermost_landmark():
+    t = Fingerprint(tag="input", xpath="/html[1]/body[1]/div[1]/main[1]/div[1]/form[1]/input[3]")
+    page = PageIndex([
+        Fingerprint(tag="button", xpath="/html[1]/body[1]/main[1]/section[1]/div[2]/form[1]/button[1]"),
+        Fingerprint(tag="a", xpath="/html[1]/body[1]/nav[1]/div[1]/a[2]"),
+    ])
+    X = features(t, page)
+    assert list(X[:, FIDX["in_form"]]) == [1.0, 0.0]
+    assert list(X[:, FIDX["landmark_near_eq"]]) == [1.0, 0.0]
+    assert nz.nearest_landmark("/html[1]/body[1]/footer[1]/nav[1]/div[1]/a[1]") == "nav"

@@ -63,6 +63,9 @@ FEATURES: tuple[str, ...] = (
     "text_words_eq",
     "interactive_eq",
     "ordinal_first",
+    "control_name_eq",
+    "in_form",
+    "landmark_near_eq",
     # live-page signals (empty in the element-relocation dataset)
     "role_eq",
     "acc_name_sim",
@@ -114,10 +117,10 @@ CONF_GROUPS: dict[str, tuple[str, ...]] = {
         "title_sim",
     ),
     "link": ("href_eq", "href_eq_rare", "href_path_eq", "href_sim", "href_words"),
-    "attr": ("id_eq", "id_sim", "name_eq", "class_jacc", "attr_words", "test_id_eq"),
+    "attr": ("id_eq", "id_sim", "name_eq", "control_name_eq", "class_jacc", "attr_words", "test_id_eq"),
     "kind": ("tag_eq", "tag_compat", "is_button_eq", "interactive_eq", "role_eq", "input_type_eq"),
     "struct": ("xpath_lev", "xpath_steps", "xpath_tags", "idxpath_eq", "idxpath_lev", "context_words",
-               "ordinal_eq", "ordinal_first", "landmark_eq"),
+               "ordinal_eq", "ordinal_first", "landmark_eq", "in_form", "landmark_near_eq"),
     "pos": ("pos_abs", "pos_rel", "pos_x", "pos_coarse", "pos_y", "area_ratio", "shape_ratio"),
     "context": ("neigh_jacc", "neigh_idf", "neighbors_dir", "heading_sim"),
     "look": ("color_eq", "bg_eq", "phash_sim"),
@@ -165,6 +168,22 @@ def label_of(f: Fingerprint) -> str:
     aria = f.attributes.get("aria-label", "") if f.attributes else ""
     parts.append(aria)
     return nz.text(" ".join(p for p in parts if p))
+
+
+_CONTROLS = frozenset({"input", "select", "textarea"})
+
+
+def _is_control(f: Fingerprint) -> bool:
+    """A named form control (its ``name`` is what the form submits: a stable identity)."""
+    return f.tag.lower() in _CONTROLS and bool(f.name.strip())
+
+
+def _href_key(full: str, path: str) -> str:
+    """Link identity without the host (archive rewrites, mirrors), except for a site root,
+    where the host is all there is (``support.example.com/``)."""
+    if path not in ("", "/") and not path.startswith("?"):
+        return path
+    return "//" + full if full else ""
 
 
 def _centre(f: Fingerprint) -> tuple[float, float]:
@@ -243,6 +262,7 @@ class PageIndex:
         urls = [nz.url(f.href) for f in c]
         self.href = [u[0] for u in urls]
         self.href_path = [u[1] for u in urls]
+        self.href_key = [_href_key(*u) for u in urls]
         self.alt = [nz.text(f.alt) for f in c]
         self.cls = _Tokens([nz.class_tokens(f.classes) for f in c])
         self.xpath = [f.xpath for f in c]
@@ -273,6 +293,9 @@ class PageIndex:
         self.ctxw = _Tokens([nz.context_words(f.xpath, f.idxpath) for f in c])
         self.hrefw = _Tokens([nz.href_words(f.href) for f in c])
         self.ordinal = np.array([nz.ordinal(f.xpath) for f in c])
+        self.control_name = [nm if _is_control(f) else "" for nm, f in zip(self.name, c, strict=True)]
+        self.in_form = np.array(["form" in nz.xpath_steps(f.xpath)[1] for f in c], bool)
+        self.landmark_near = [nz.nearest_landmark(f.xpath) for f in c]
         # live-page signals
         self.role = [f.role.lower() for f in c]
         self.acc = [nz.text(f.accessible_name) for f in c]
@@ -368,7 +391,7 @@ def features(target: Fingerprint, page: PageIndex) -> np.ndarray:
         eq = _eq(href, page.href)
         X[:, col["href_eq"]] = eq
         X[:, col["href_eq_rare"]] = _rare(eq)
-        X[:, col["href_path_eq"]] = _eq(path, page.href_path) if path not in ("", "/") else 0.0
+        X[:, col["href_path_eq"]] = _eq(_href_key(href, path), page.href_key)
         X[:, col["href_sim"]] = _sim(href, page.href)
     X[:, col["alt_sim"]] = _sim(nz.text(t.alt), page.alt)
 
@@ -425,6 +448,16 @@ def features(target: Fingerprint, page: PageIndex) -> np.ndarray:
     if t.xpath:
         o = nz.ordinal(t.xpath)
         X[:, col["ordinal_eq" if o > 1 else "ordinal_first"]] = page.ordinal == o
+
+    if _is_control(t):
+        X[:, col["control_name_eq"]] = _eq(t.name.strip().lower(), page.control_name)
+    if t.xpath:
+        tags_t = nz.xpath_steps(t.xpath)[1]
+        if "form" in tags_t:
+            X[:, col["in_form"]] = page.in_form
+        lm = nz.nearest_landmark(t.xpath)
+        if lm:
+            X[:, col["landmark_near_eq"]] = _eq(lm, page.landmark_near)
 
     if page.has_live or t.role or t.accessible_name or t.test_id:
         X[:, col["role_eq"]] = _eq(t.role.lower(), page.role)

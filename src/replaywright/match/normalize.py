@@ -192,6 +192,14 @@ def context_words(xpath: str, idxpath: str) -> set[str]:
     return out
 
 
+def nearest_landmark(xpath: str) -> str:
+    """Tag of the innermost landmark ancestor (form, nav, footer, …) on an xpath, or ""."""
+    for t in reversed(xpath_steps(xpath)[1][:-1]):
+        if t in _LANDMARKS:
+            return t
+    return ""
+
+
 def href_words(href: str) -> set[str]:
     """Words of a link target, including URL-encoded query values (``?url=https%3A…``)."""
     from urllib.parse import unquote
