@@ -146,3 +146,14 @@ def test_form_context_and_innermost_landmark():
     assert list(X[:, FIDX["in_form"]]) == [1.0, 0.0]
     assert list(X[:, FIDX["landmark_near_eq"]]) == [1.0, 0.0]
     assert nz.nearest_landmark("/html[1]/body[1]/footer[1]/nav[1]/div[1]/a[1]") == "nav"
+
+
+def test_textless_wrapper_named_button_counts_as_a_button():
+    t = Fingerprint(tag="div", id="search-button", classes=["search__button"])
+    page = PageIndex([Fingerprint(tag="button", is_button=True), Fingerprint(tag="div"), Fingerprint(tag="a")])
+    X = features(t, page)
+    assert list(X[:, FIDX["tag_eq"]]) == [1.0, 1.0, 0.0]
+    assert list(X[:, FIDX["tag_compat"]]) == [1.0, 0.0, 1.0]
+    assert list(X[:, FIDX["interactive_eq"]]) == [1.0, 0.0, 1.0]
+    plain = features(Fingerprint(tag="div", id="search-box"), page)
+    assert list(plain[:, FIDX["tag_eq"]]) == [0.0, 1.0, 0.0]

@@ -178,6 +178,16 @@ def _is_control(f: Fingerprint) -> bool:
     return f.tag.lower() in _CONTROLS and bool(f.name.strip())
 
 
+_BUTTON_WORDS = frozenset({"button", "btn", "hamburger", "toggle", "toggler"})
+
+
+def _named_button(f: Fingerprint) -> bool:
+    """A text-less wrapper whose own id or class says it is a button (``div#search-button``)."""
+    if f.tag.lower() not in ("div", "span", "li", "i") or nz.text(f.text):
+        return False
+    return bool(_BUTTON_WORDS & nz.attr_words(f.id, "", f.classes))
+
+
 def _href_key(full: str, path: str) -> str:
     """Link identity without the host (archive rewrites, mirrors), except for a site root,
     where the host is all there is (``support.example.com/``)."""
@@ -363,7 +373,10 @@ def features(target: Fingerprint, page: PageIndex) -> np.ndarray:
     tag = t.tag.lower()
     if tag:
         X[:, col["tag_eq"]] = _eq(tag, page.tag)
-        X[:, col["tag_compat"]] = page.tag_group == _tag_group(tag, t.input_type, t.is_button)
+        if _named_button(t):
+            X[:, col["tag_eq"]] = np.maximum(X[:, col["tag_eq"]], _eq("button", page.tag))
+        kind = "button" if _named_button(t) else tag
+        X[:, col["tag_compat"]] = page.tag_group == _tag_group(kind, t.input_type, t.is_button)
     tid = t.id.strip().lower()
     if tid:
         X[:, col["id_eq"]] = _eq(tid, page.id)
@@ -412,7 +425,7 @@ def features(target: Fingerprint, page: PageIndex) -> np.ndarray:
         X[:, col["idxpath_eq"]] = _eq(t.idxpath, page.idxpath)
         X[:, col["idxpath_lev"]] = _sim(t.idxpath, page.idxpath, Levenshtein.normalized_similarity)
     X[:, col["is_button_eq"]] = page.is_button == bool(t.is_button)
-    if _interactive(t):
+    if _interactive(t) or _named_button(t):
         X[:, col["interactive_eq"]] = page.interactive
 
     if t.width > 0 or t.height > 0 or t.x or t.y:
