@@ -150,7 +150,9 @@ def test_form_context_and_innermost_landmark():
 
 def test_textless_wrapper_named_button_counts_as_a_button():
     t = Fingerprint(tag="div", id="search-button", classes=["search__button"])
-    page = PageIndex([Fingerprint(tag="button", is_button=True), Fingerprint(tag="div"), Fingerprint(tag="a")])
+    page = PageIndex(
+        [Fingerprint(tag="button", is_button=True), Fingerprint(tag="div"), Fingerprint(tag="a")]
+    )
     X = features(t, page)
     assert list(X[:, FIDX["tag_eq"]]) == [1.0, 1.0, 0.0]
     assert list(X[:, FIDX["tag_compat"]]) == [1.0, 0.0, 1.0]
