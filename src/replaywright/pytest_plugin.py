@@ -130,7 +130,26 @@ def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: pytest.Fix
         browsers = set(request.config.getoption("browser", None) or ["chromium"])
         if browsers <= {"chromium"}:
             _with_cdp_port(request.config, result)
+            _with_system_chromium(result)
     return result
+
+
+def _playwright_chromium_installed() -> bool:
+    root = os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or str(Path.home() / ".cache" / "ms-playwright")
+    return any(Path(root).glob("chromium*"))
+
+
+def _with_system_chromium(launch_args: dict[str, Any]) -> None:
+    """Where Playwright's own Chromium was never downloaded (or REPLAYWRIGHT_CHROMIUM says so),
+    launch the system one, as replaywright itself does; a user's own choice stands."""
+    from replaywright.browser.launch import default_executable
+
+    if launch_args.get("executable_path") or launch_args.get("channel"):
+        return
+    if os.environ.get("REPLAYWRIGHT_CHROMIUM") or not _playwright_chromium_installed():
+        executable = default_executable()
+        if executable:
+            launch_args["executable_path"] = executable
 
 
 def _rw_browser(pytestconfig: pytest.Config) -> Iterator[Any]:

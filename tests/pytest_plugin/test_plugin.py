@@ -36,7 +36,8 @@ def _run(pytester: pytest.Pytester, *args: str, name: str) -> tuple[pytest.RunRe
 
 
 def _by_test(data: dict) -> dict[str, dict[str, Any]]:
-    return {t["nodeid"].split("::")[-1]: t for t in data["tests"]}
+    """Results by test name (pytest-playwright adds a `[chromium]` parameter to each id)."""
+    return {t["nodeid"].split("::")[-1].removesuffix("[chromium]"): t for t in data["tests"]}
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def test_example_resolves_once_then_replays_with_no_resolver_calls(example: pyte
     steps = {s["text"]: s["status"] for s in tests1["test_search_and_add_to_cart"]["steps"]}
     assert steps['Type "alice" into the Username field'] == "resolved"
     assert data1["totals"]["resolver_calls"] > 0
-    first.stdout.fnmatch_lines(["*replaywright*", "PASS *test_log_in: 4 steps*resolved*",
+    first.stdout.fnmatch_lines(["*replaywright*", "PASS *test_log_in*: 4 steps*resolved*",
                                 "total: 2 tests*"])
 
     second, data2 = _run(example, "--rw-save-cache", name="second")
@@ -160,7 +161,8 @@ def test_step_failures_are_clear_test_failures(pytester: pytest.Pytester) -> Non
     assert [s["status"] for s in steps] == ["failed"]
     # pytest's own JUnit report carries the per-test summary as properties
     root = ET.parse(pytester.path / "pytest.xml").getroot()
-    case = next(c for c in root.iter("testcase") if c.get("name") == "test_missing_element")
+    case = next(c for c in root.iter("testcase")
+                if c.get("name", "").removesuffix("[chromium]") == "test_missing_element")
     props = {p.get("name"): p.get("value") for p in case.iter("property")}
     assert props["replaywright.failed"] == "1"
     assert props["replaywright.steps"] == "1"
