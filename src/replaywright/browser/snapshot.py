@@ -23,6 +23,13 @@ def frame_id(frame: Frame) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path}" if parts.scheme else frame.url
 
 
+def summary(fp: Fingerprint) -> str:
+    """A short human description of an element, e.g. `<button role=button> 'Sign in'`."""
+    name = fp.accessible_name or fp.text or fp.label or fp.placeholder or fp.id
+    role = f" role={fp.role}" if fp.role else ""
+    return f"<{fp.tag}{role}> {name[:60]!r}"
+
+
 @dataclass
 class Element:
     """One element of a snapshot."""
@@ -44,9 +51,7 @@ class Element:
         return element
 
     def summary(self) -> str:
-        fp = self.fingerprint
-        name = fp.accessible_name or fp.text or fp.label or fp.placeholder or fp.id
-        return f"<{fp.tag}{' role=' + fp.role if fp.role else ''}> {name[:60]!r}"
+        return summary(self.fingerprint)
 
 
 @dataclass

@@ -90,17 +90,11 @@ class RunResult(BaseModel):
 
     @property
     def usage(self) -> Usage:
-        total = self.overhead
-        for step in self.steps:
-            total = total + step.usage
-        return total
+        return sum((s.usage for s in self.steps), self.overhead)
 
     @property
     def avoided(self) -> Usage:
-        total = self.overhead_avoided
-        for step in self.steps:
-            total = total + step.avoided
-        return total
+        return sum((s.avoided for s in self.steps), self.overhead_avoided)
 
     def summary(self) -> dict:
         return {

@@ -27,7 +27,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from replaywright.browser.actions import action_code, perform, settle
 from replaywright.browser.selectors import locate, locator_code, stable_selectors
-from replaywright.browser.snapshot import Element, Snapshot, describe, take_snapshot
+from replaywright.browser.snapshot import Element, Snapshot, describe, summary, take_snapshot
 from replaywright.cache.entry import CacheEntry, Usage, utcnow
 from replaywright.cache.git import DEFAULT_SCOPE, CacheScope, finish, lookup
 from replaywright.cache.keys import step_key
@@ -435,7 +435,7 @@ class Runner:
                           base_dir=state.base_dir, options=options)
         step.status = located.status  # type: ignore[assignment]
         step.confidence = located.confidence
-        step.element = _summary(located.fingerprint)
+        step.element = summary(located.fingerprint)
         step.note = "; ".join(n for n in (step.note, located.note) if n)
         selectors = stable_selectors(located.fingerprint, located.peers)
         step.selector = locator_code(selectors[0] if selectors else None, located.fingerprint)
@@ -689,12 +689,6 @@ class Runner:
             return _b64(await handle.screenshot(type="jpeg", quality=70, timeout=2000))
         except PlaywrightError:
             return None
-
-
-def _summary(fp: Fingerprint) -> str:
-    name = fp.accessible_name or fp.text or fp.label or fp.placeholder or fp.id
-    role = f" role={fp.role}" if fp.role else ""
-    return f"<{fp.tag}{role}> {name[:60]!r}"
 
 
 def _occurrence(block: Block | None, spec: StepSpec) -> int:

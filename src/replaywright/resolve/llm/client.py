@@ -14,6 +14,7 @@ the key (nor anything the server echoed back that looks like one).
 from __future__ import annotations
 
 import base64
+import importlib
 import json
 import logging
 import re
@@ -151,27 +152,31 @@ def _server_message(exc: Any) -> str:
     return str(getattr(exc, "message", "") or exc)[:300]
 
 
+def _sdk(name: str) -> Any:
+    """The provider's official SDK module, with a clear error when the extra is missing."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ReplaywrightError(f"the {name} package is missing: pip install "
+                                "'replaywright[llm]'") from exc
+
+
 class OpenAIClient(_Base):
     """OpenAI, Azure OpenAI and OpenAI-compatible servers, through the `openai` SDK."""
 
     def __init__(self, config: LLMConfig, http_client: Any = None) -> None:
         super().__init__(config)
-        try:
-            import openai
-        except ImportError as exc:  # pragma: no cover - depends on the install
-            raise ReplaywrightError("the openai package is missing: pip install "
-                                    "'replaywright[llm]'") from exc
-        self._sdk = openai
+        self._sdk = _sdk("openai")
         common: dict[str, Any] = {"timeout": config.timeout, "max_retries": config.max_retries}
         if http_client is not None:
             common["http_client"] = http_client
         key = config.key() or "not-needed"  # local servers accept any key
         if config.provider == "azure":
-            self._client = openai.AsyncAzureOpenAI(
+            self._client = self._sdk.AsyncAzureOpenAI(
                 api_key=key, azure_endpoint=config.base_url, api_version=config.api_version,
                 azure_deployment=config.model, **common)
         else:
-            self._client = openai.AsyncOpenAI(api_key=key, base_url=config.base_url, **common)
+            self._client = self._sdk.AsyncOpenAI(api_key=key, base_url=config.base_url, **common)
 
     async def aclose(self) -> None:
         await self._client.close()
@@ -229,19 +234,14 @@ class AnthropicClient(_Base):
 
     def __init__(self, config: LLMConfig, http_client: Any = None) -> None:
         super().__init__(config)
-        try:
-            import anthropic
-        except ImportError as exc:  # pragma: no cover - depends on the install
-            raise ReplaywrightError("the anthropic package is missing: pip install "
-                                    "'replaywright[llm]'") from exc
-        self._sdk = anthropic
+        self._sdk = _sdk("anthropic")
         kwargs: dict[str, Any] = {"api_key": config.key(), "timeout": config.timeout,
                                   "max_retries": config.max_retries}
         if config.base_url:
             kwargs["base_url"] = config.base_url
         if http_client is not None:
             kwargs["http_client"] = http_client
-        self._client = anthropic.AsyncAnthropic(**kwargs)
+        self._client = self._sdk.AsyncAnthropic(**kwargs)
 
     async def aclose(self) -> None:
         await self._client.close()
