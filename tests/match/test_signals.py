@@ -159,3 +159,32 @@ def test_textless_wrapper_named_button_counts_as_a_button():
     assert list(X[:, FIDX["interactive_eq"]]) == [1.0, 0.0, 1.0]
     plain = features(Fingerprint(tag="div", id="search-box"), page)
     assert list(plain[:, FIDX["tag_eq"]]) == [0.0, 1.0, 0.0]
+
+
+SOCIAL = "https://example.com/offsite/?page-action=fol_{}&token=BCYia6VISjwuSI2T2Dxc56WrnAOiCFG%0D%0A4XxVHf"
+
+
+def test_query_pairs_keep_what_a_link_points_at_not_tokens_or_tracking():
+    assert nz.query_pairs(SOCIAL.format("tw") + "&utm_source=mail") == {"page-action=fol_tw"}
+    assert nz.query_pairs("https://x.com/s?q=Red%20Shoes#top") == {"q=red shoes"}
+    assert nz.query_pairs("https://x.com/s") == set()
+
+
+def test_href_words_drop_session_tokens():
+    words = nz.href_words(SOCIAL.format("tw"))
+    assert {"offsite", "fol", "tw"} <= words
+    assert not any(len(w) >= 20 for w in words)
+
+
+def test_links_that_differ_only_in_a_query_parameter_are_told_apart():
+    # Old links carried a session token; the redesign routes them through another path.
+    new = "https://example.com/whitelist-offsite?url=https%3A%2F%2F{}.com&page-action=fol_{}&ref=ft"
+    sites = (("facebook", "fb"), ("twitter", "tw"))
+    page = PageIndex([Fingerprint(tag="a", href=new.format(n, k)) for n, k in sites])
+    X = features(Fingerprint(tag="a", href=SOCIAL.format("tw")), page)
+    assert list(X[:, FIDX["href_query"]]) == [0.0, 1.0]
+
+
+def test_dotted_acronyms_read_as_words():
+    assert nz.stem_join("U.S.") == nz.stem_join("US") == "us"
+    assert nz.canonical("www.example.com") == "www.example.com"

@@ -66,6 +66,7 @@ FEATURES: tuple[str, ...] = (
     "control_name_eq",
     "in_form",
     "landmark_near_eq",
+    "href_query",
     # live-page signals (empty in the element-relocation dataset)
     "role_eq",
     "acc_name_sim",
@@ -116,7 +117,7 @@ CONF_GROUPS: dict[str, tuple[str, ...]] = {
         "label_cross", "alt_sim", "text_words_eq", "acc_name_sim", "label_sim", "placeholder_sim",
         "title_sim",
     ),
-    "link": ("href_eq", "href_eq_rare", "href_path_eq", "href_sim", "href_words"),
+    "link": ("href_eq", "href_eq_rare", "href_path_eq", "href_sim", "href_words", "href_query"),
     "attr": ("id_eq", "id_sim", "name_eq", "control_name_eq", "class_jacc", "attr_words", "test_id_eq"),
     "kind": ("tag_eq", "tag_compat", "is_button_eq", "interactive_eq", "role_eq", "input_type_eq"),
     "struct": ("xpath_lev", "xpath_steps", "xpath_tags", "idxpath_eq", "idxpath_lev", "context_words",
@@ -237,6 +238,19 @@ class _Tokens:
         return j, wj
 
 
+    def containment(self, query: set[str]) -> np.ndarray:
+        """IDF-weighted share of `query` that every candidate's set contains."""
+        got = np.zeros(self.n)
+        total = 0.0
+        for t in query:
+            w = self.idf.get(t, self.max_idf)
+            total += w
+            p = self.post.get(t)
+            if p is not None:
+                got[p] += w
+        return got / total if total > 0 else got
+
+
 def _encode(seqs: list[list[str]], vocab: dict[str, str]) -> list[str]:
     out = []
     for seq in seqs:
@@ -302,6 +316,7 @@ class PageIndex:
         self.attrw = _Tokens([nz.attr_words(f.id, f.name, f.classes) for f in c])
         self.ctxw = _Tokens([nz.context_words(f.xpath, f.idxpath) for f in c])
         self.hrefw = _Tokens([nz.href_words(f.href) for f in c])
+        self.hrefq = _Tokens([nz.query_pairs(f.href) for f in c])
         self.ordinal = np.array([nz.ordinal(f.xpath) for f in c])
         self.control_name = [nm if _is_control(f) else "" for nm, f in zip(self.name, c, strict=True)]
         self.in_form = np.array(["form" in nz.xpath_steps(f.xpath)[1] for f in c], bool)
@@ -406,6 +421,9 @@ def features(target: Fingerprint, page: PageIndex) -> np.ndarray:
         X[:, col["href_eq_rare"]] = _rare(eq)
         X[:, col["href_path_eq"]] = _eq(_href_key(href, path), page.href_key)
         X[:, col["href_sim"]] = _sim(href, page.href)
+        qp = nz.query_pairs(t.href)
+        if qp:
+            X[:, col["href_query"]] = page.hrefq.containment(qp)
     X[:, col["alt_sim"]] = _sim(nz.text(t.alt), page.alt)
 
     cls = nz.class_tokens(t.classes)

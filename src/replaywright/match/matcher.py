@@ -85,7 +85,7 @@ def confidence_inputs(
 #: Signals that name an element (what a person would read or a test would select it by):
 #: word-level ones count as they are; character-level ones only when nearly equal (≥ 0.8),
 #: because short different names share letters ("Sign in" / "Pricing" is 0.43).
-IDENTITY_WORDS = ("text_idf", "text_words_eq", "href_sim", "name_eq", "test_id_eq")
+IDENTITY_WORDS = ("text_idf", "text_words_eq", "href_sim", "href_query", "name_eq", "test_id_eq")
 IDENTITY_CHARS = ("label_cross", "acc_name_sim", "alt_sim", "id_sim")
 _IDENTITY_IDX = np.array([FIDX[f] for f in IDENTITY_WORDS + IDENTITY_CHARS])
 _IDENTITY_CHAR = np.arange(len(_IDENTITY_IDX)) >= len(IDENTITY_WORDS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -40,9 +40,13 @@ _SYNONYMS = tuple(
 )
 
 
+_ACRONYM = re.compile(r"\b(?:[a-z]\.){1,}[a-z]\b\.?")
+
+
 def canonical(s: str) -> str:
-    """Lower-cased text with interchangeable control wordings unified ("Log in" → "signin")."""
-    s = s.lower()
+    """Lower-cased text with dotted acronyms joined ("U.S." → "us") and interchangeable
+    control wordings unified ("Log in" → "signin")."""
+    s = _ACRONYM.sub(lambda m: m.group(0).replace(".", ""), s.lower())
     for rx, canon in _SYNONYMS:
         s = rx.sub(canon, s)
     return s
@@ -86,7 +90,6 @@ def is_generated(token: str) -> bool:
         return False
     digits = sum(ch.isdigit() for ch in core)
     return bool(digits) and 4 <= len(core) <= 12
-    return False
 
 
 def class_tokens(classes: list[str]) -> set[str]:
@@ -104,17 +107,22 @@ def strip_digits(s: str) -> str:
     return re.sub(r"\d+", "#", s.lower())
 
 
-def url(href: str) -> tuple[str, str]:
-    """(host+path+query, path+query) of a URL with archive prefixes, scheme, ``www.``,
-    tracking parameters, fragments and trailing slashes removed. Empty for javascript: links."""
-    h = href.strip()
-    if not h:
-        return "", ""
+def _strip_archive(h: str) -> str:
+    """Remove (nested) ``web.archive.org/web/<timestamp>/`` prefixes."""
     for _ in range(3):
         h2 = _ARCHIVE.sub("", h)
         if h2 == h:
             break
         h = h2
+    return h
+
+
+def url(href: str) -> tuple[str, str]:
+    """(host+path+query, path+query) of a URL with archive prefixes, scheme, ``www.``,
+    tracking parameters, fragments and trailing slashes removed. Empty for javascript: links."""
+    h = _strip_archive(href.strip())
+    if not h:
+        return "", ""
     low = h.lower()
     if low.startswith(("javascript:", "mailto:", "tel:", "data:")):
         return low.split("?")[0], low.split("?")[0]
@@ -200,12 +208,35 @@ def nearest_landmark(xpath: str) -> str:
     return ""
 
 
-def href_words(href: str) -> set[str]:
-    """Words of a link target, including URL-encoded query values (``?url=https%3A…``)."""
-    from urllib.parse import unquote
+def _random_word(w: str) -> bool:
+    """A session token or hash fragment rather than a word (``bcyia6visjwusi2t2dxc56``)."""
+    return len(w) >= 20 or (len(w) >= 8 and sum(ch.isdigit() for ch in w) >= 2)
 
-    full, _ = url(unquote(unquote(href)))
-    return {w for w in words(full) if len(w) > 1 and not w.isdigit()} - {"http", "https", "www"}
+
+def href_words(href: str) -> set[str]:
+    """Words of a link target, including URL-encoded query values (``?url=https%3A…``), without
+    tracking parameters and session tokens (which differ on every capture)."""
+    full = unquote(unquote(url(href)[0]))
+    return {w for w in words(full) if len(w) > 1 and not w.isdigit() and not _random_word(w)} - _URL_NOISE
+
+
+def query_pairs(href: str) -> set[str]:
+    """``key=value`` pairs of a link's query that identify what it points at: no tracking
+    parameters, no session tokens (``?page-action=fol_tw&token=BCYia6…`` → {page-action=fol_tw})."""
+    h = _strip_archive(href.strip())
+    if "?" not in h:
+        return set()
+    query = h.split("?", 1)[1].split("#", 1)[0]
+    out = set()
+    for k, v in parse_qsl(query, keep_blank_values=True):
+        v = unquote(v).strip().lower()
+        if _TRACKING.match(k) or not v or any(_random_word(w) for w in words(v)):
+            continue
+        out.add(f"{k.lower()}={v}")
+    return out
+
+
+_URL_NOISE = frozenset({"http", "https", "www"})
 
 
 def ordinal(xpath: str) -> int:

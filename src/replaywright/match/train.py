@@ -23,7 +23,7 @@ from replaywright.match.fingerprint import Fingerprint
 from replaywright.match.matcher import confidence_inputs, confidence_of, identity_of, is_replica, opposition
 
 #: Features not present in the dataset get fixed priors (see weights.py); only these are fitted.
-DATASET_FEATURES = tuple(FEATURES[: FIDX["landmark_near_eq"] + 1])
+DATASET_FEATURES = tuple(FEATURES[: FIDX["role_eq"]])
 
 #: The fit sees, per target, the truth and the PRUNE candidates with the highest unweighted
 #: feature sum (the rest are far from the decision boundary and only cost time). Evaluation
