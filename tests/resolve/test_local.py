@@ -72,3 +72,14 @@ async def test_nothing_matching_is_an_error(browser: BrowserSession, fixture_sit
     await page.goto(f"{fixture_site}/kinds.html")
     with pytest.raises(StepFailed, match="no element on the page matches 'the Teleport button'"):
         await _resolve(page, "Click the Teleport button")
+
+
+async def test_a_heading_check_does_not_pass_on_a_link_with_the_same_words(
+        browser: BrowserSession, fixture_site: str) -> None:
+    # tabs.html links to "the other page"; the Other page heading is only on other.html.
+    page = await browser.new_page()
+    await page.goto(f"{fixture_site}/tabs.html")
+    with pytest.raises(StepFailed, match="no element on the page matches 'The Other page heading'"):
+        await _resolve(page, "The Other page heading is visible")
+    await page.goto(f"{fixture_site}/other.html")
+    assert (await _resolve(page, "The Other page heading is visible")).element.fingerprint.tag == "h1"

@@ -109,6 +109,24 @@ async def perform(page: Page, handle: ElementHandle | None, intent: Intent, *,
     await settle(page)
 
 
+OPENS_TAB_JS = """e => {
+    const owner = e.closest('a[href], area[href]') || (e.form || e.closest('form'));
+    const target = owner ? (e.getAttribute('formtarget') || owner.target || '') : '';
+    return !!target && !['_self', '_parent', '_top'].includes(target.toLowerCase());
+}"""
+
+
+async def opens_tab(handle: ElementHandle | None) -> bool:
+    """Will clicking this element open another tab (a link or form with ``target=_blank``)?
+    Chromium may report such a tab only after the click returns, so the caller waits for it."""
+    if handle is None:
+        return False
+    try:
+        return bool(await handle.evaluate(OPENS_TAB_JS))
+    except PlaywrightError:
+        return False
+
+
 def action_code(intent: Intent, locator: str, value_expr: str | None = None) -> str:
     """One line of Playwright Python doing what the intent did."""
     value = value_expr if value_expr is not None else repr(intent.value or "")

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from playwright.async_api import ElementHandle, Frame, Page
 from playwright.async_api import Error as PlaywrightError
 
-from replaywright.browser.actions import action_code, perform, settle
+from replaywright.browser.actions import action_code, opens_tab, perform, settle
 from replaywright.browser.selectors import locate, locator_code, stable_selectors
 from replaywright.browser.snapshot import Element, Snapshot, describe, summary, take_snapshot
 from replaywright.cache.entry import CacheEntry, Usage, utcnow
@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 
 DEFAULT_TIMEOUT = 10.0
 MODES = ("auto", "code", "ai")
+#: Seconds to wait, after clicking a ``target=_blank`` link, for Chromium to report its tab.
+TAB_PATIENCE = 3.0
 #: Checks about the absence or the number of elements: nothing to record, always live.
 LIVE_CHECKS = {Action.EXPECT_HIDDEN, Action.EXPECT_COUNT}
 
@@ -158,6 +160,32 @@ class Runner:
             raise FlowError(f"unknown mode {self.options.mode!r}: use one of {', '.join(MODES)}")
         self.live = LivePage(page, self.options.base_url)
         self._last_match: tuple[Snapshot, Any, Element | None] | None = None
+
+    async def _act(self, step: StepResult, handle: ElementHandle | None, intent: Intent,
+                   timeout: float, base_dir: Path, options: list[str] | None) -> None:
+        """Perform an element action. A tab it opens (``target=_blank``, ``window.open``) is
+        where the person would carry on, so the run continues there; the step says so."""
+        opened: list[Page] = []
+
+        def listener(tab: Page) -> None:
+            opened.append(tab)
+
+        expect_tab = intent.action is Action.CLICK and await opens_tab(handle)
+        self.page.on("popup", listener)
+        try:
+            await perform(self.page, handle, intent, timeout=timeout, base_dir=base_dir,
+                          options=options)
+            deadline = time.monotonic() + TAB_PATIENCE
+            while expect_tab and not opened and time.monotonic() < deadline:
+                await asyncio.sleep(POLL_INTERVAL / 10)
+        finally:
+            self.page.remove_listener("popup", listener)
+        if opened:
+            tab = opened[-1]
+            await settle(tab)
+            self.page = self.live.page = tab
+            step.note = "; ".join(n for n in (step.note, f"opened a new tab ({tab.url}); "
+                                              "the run continues there") if n)
 
     async def run(self, flow: Flow, params: Mapping[str, Any] | None = None) -> RunResult:
         started = time.monotonic()
@@ -419,8 +447,8 @@ class Runner:
                                usage=usage)
             if intent.action not in ELEMENT_CHECKS:
                 located.image = await self._element_image(located.handle)
-                await perform(self.page, located.handle, intent, timeout=timeout,
-                              base_dir=state.base_dir, options=element.options)
+                await self._act(step, located.handle, intent, timeout, state.base_dir,
+                                element.options)
         elif intent.action in ELEMENT_CHECKS:
             located = await self._poll_check(intent, entry, timeout)
         else:
@@ -431,8 +459,7 @@ class Runner:
             if located.status in {"resolved", "healed"}:  # before the action navigates away
                 located.image = await self._element_image(located.handle)
             options = located.element.options if located.element else None
-            await perform(self.page, located.handle, intent, timeout=timeout,
-                          base_dir=state.base_dir, options=options)
+            await self._act(step, located.handle, intent, timeout, state.base_dir, options)
         step.status = located.status  # type: ignore[assignment]
         step.confidence = located.confidence
         step.element = summary(located.fingerprint)

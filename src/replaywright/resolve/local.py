@@ -149,8 +149,8 @@ def _kind_fit(kind: str, el: Element) -> float:
         return 1.0 if fp.role in {"checkbox", "switch"} else 0.5 if fp.role == "radio" else 0.3
     if kind == "radio":
         return 1.0 if fp.role == "radio" else 0.6 if fp.role in {"checkbox", "option"} else 0.3
-    if kind == "heading":
-        return 1.0 if fp.role == "heading" else 0.5
+    if kind == "heading":  # a styled <div> title may be meant; a link or a button is not
+        return 1.0 if fp.role == "heading" else 0.3 if el.interactive else 0.5
     if kind == "image":
         return 1.0 if fp.tag in {"img", "svg"} or fp.role == "img" else 0.4
     if kind == "tab":
