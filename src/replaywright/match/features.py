@@ -216,8 +216,9 @@ class _Tokens:
         self.idf = {t: math.log(1 + self.n / len(v)) for t, v in post.items()}
         self.wsize = np.array([sum(self.idf[t] for t in s) for s in sets], float)
 
-    def overlap(self, query: set[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(plain Jaccard, IDF-weighted Jaccard) of `query` with every candidate's set."""
+    def _hits(self, query: set[str]) -> tuple[np.ndarray, np.ndarray, float]:
+        """(shared tokens, their IDF weight) per candidate, and the query's total IDF weight;
+        a token the page never uses weighs as the rarest."""
         inter = np.zeros(self.n)
         winter = np.zeros(self.n)
         wq = 0.0
@@ -228,6 +229,11 @@ class _Tokens:
             if p is not None:
                 inter[p] += 1.0
                 winter[p] += w
+        return inter, winter, wq
+
+    def overlap(self, query: set[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(plain Jaccard, IDF-weighted Jaccard) of `query` with every candidate's set."""
+        inter, winter, wq = self._hits(query)
         if not query:
             return inter, winter
         union = len(query) + self.size - inter
@@ -237,18 +243,10 @@ class _Tokens:
             wj = np.where(wunion > 0, winter / wunion, 0.0)
         return j, wj
 
-
     def containment(self, query: set[str]) -> np.ndarray:
         """IDF-weighted share of `query` that every candidate's set contains."""
-        got = np.zeros(self.n)
-        total = 0.0
-        for t in query:
-            w = self.idf.get(t, self.max_idf)
-            total += w
-            p = self.post.get(t)
-            if p is not None:
-                got[p] += w
-        return got / total if total > 0 else got
+        _, winter, wq = self._hits(query)
+        return winter / wq if wq > 0 else winter
 
 
 def _encode(seqs: list[list[str]], vocab: dict[str, str]) -> list[str]:
