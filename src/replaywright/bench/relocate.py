@@ -33,14 +33,20 @@ def _p95(values: list[float]) -> float:
     return v[min(len(v) - 1, round(0.95 * (len(v) - 1)))]
 
 
-def _summary(rows: list[dict]) -> dict:
-    ms = [r["ms"] for r in rows]
+def _counts(rows: list[dict]) -> dict:
     return {
         "total": len(rows),
         "correct": sum(r["top1"] and r["confident"] for r in rows),
         "wrong": sum((not r["top1"]) and r["confident"] for r in rows),
         "abstained": sum(not r["confident"] for r in rows),
         "top1": sum(r["top1"] for r in rows),
+    }
+
+
+def _summary(rows: list[dict]) -> dict:
+    ms = [r["ms"] for r in rows]
+    return {
+        **_counts(rows),
         "ms_median": round(statistics.median(ms), 3) if ms else 0.0,
         "ms_p95": round(_p95(ms), 3),
     }
@@ -137,20 +143,11 @@ def loso(directory: str | Path, threshold: float | None = None) -> dict:
         r["confident"] = confidence_of(*train._conf_args(r), conf, replica=r["replica"]) >= th
         r["top1"] = r["ok"]
 
-    def summary(rs: list[dict]) -> dict:
-        return {
-            "total": len(rs),
-            "correct": sum(r["top1"] and r["confident"] for r in rs),
-            "wrong": sum((not r["top1"]) and r["confident"] for r in rs),
-            "abstained": sum(not r["confident"] for r in rs),
-            "top1": sum(r["top1"] for r in rs),
-        }
-
     names = [s["site"] for s in sites]
     return {
         "threshold": th,
-        "matcher": summary(rows),
-        "sites": [{"site": n, "matcher": summary([r for r in rows if r["site"] == n])} for n in names],
+        "matcher": _counts(rows),
+        "sites": [{"site": n, "matcher": _counts([r for r in rows if r["site"] == n])} for n in names],
     }
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -54,6 +56,20 @@ def _fail(exc: Exception) -> typer.Exit:
     return typer.Exit(1)
 
 
+_S = TypeVar("_S", bound=Store)
+
+
+@contextmanager
+def _using(store: _S) -> Iterator[_S]:
+    """The store for one command: closed afterwards, a cache error reported as exit code 1."""
+    try:
+        yield store
+    except CacheError as exc:
+        raise _fail(exc) from None
+    finally:
+        store.close()
+
+
 def _when(dt: datetime) -> str:
     return dt.strftime("%Y-%m-%d %H:%M")
 
@@ -67,26 +83,20 @@ def _report_corrupt(exc: CorruptEntry) -> None:
 @cache_app.command("ls")
 def ls(cache: CacheOpt = None, token: TokenOpt = None, scope: ScopeOpt = None) -> None:
     """List entries: scope, key, flow, step, hits, heals, last used."""
-    store = _open(cache, token)
-    try:
+    with _using(_open(cache, token)) as store:
         n = 0
         for e in store.entries(scope, on_corrupt=_report_corrupt):
             n += 1
             typer.echo(f"{e.scope}\t{e.key}\t{e.flow}\t{e.step}\thits={e.hits}"
                        f"\theals={e.heals}\tv{e.version}\t{_when(e.last_used_at)}")
         typer.echo(f"{n} entr{'y' if n == 1 else 'ies'}", err=True)
-    except CacheError as exc:
-        raise _fail(exc) from None
-    finally:
-        store.close()
 
 
 @cache_app.command("show")
 def show(key: Annotated[str, typer.Argument(help="Entry key (or a unique prefix).")],
          cache: CacheOpt = None, token: TokenOpt = None, scope: ScopeOpt = None) -> None:
     """Print entries with this key (in every scope unless --scope) as JSON."""
-    store = _open(cache, token)
-    try:
+    with _using(_open(cache, token)) as store:
         if scope is not None and (entry := store.get(scope, key)) is not None:
             found = [entry]
         else:
@@ -98,10 +108,6 @@ def show(key: Annotated[str, typer.Argument(help="Entry key (or a unique prefix)
             raise typer.Exit(1)
         for entry in found:
             typer.echo(entry.model_dump_json(indent=2))
-    except CacheError as exc:
-        raise _fail(exc) from None
-    finally:
-        store.close()
 
 
 @cache_app.command("rm")
@@ -112,8 +118,7 @@ def rm(key: Annotated[str | None, typer.Argument(help="Entry key; omit with --sc
     if key is None and scope is None:
         typer.echo("error: give a KEY, or --scope to remove a whole scope", err=True)
         raise typer.Exit(2)
-    store = _open(cache, token)
-    try:
+    with _using(_open(cache, token)) as store:
         if key is None:
             n = store.delete_scope(scope)
         elif scope is not None:
@@ -123,10 +128,6 @@ def rm(key: Annotated[str | None, typer.Argument(help="Entry key; omit with --sc
         typer.echo(f"removed {n} entr{'y' if n == 1 else 'ies'}")
         if n == 0 and key is not None:
             raise typer.Exit(1)
-    except CacheError as exc:
-        raise _fail(exc) from None
-    finally:
-        store.close()
 
 
 @cache_app.command("purge")
@@ -136,14 +137,9 @@ def purge(cache: CacheOpt = None, token: TokenOpt = None,
                                     "(default REPLAYWRIGHT_CACHE_TTL_DAYS or 90).")] = None,
           ) -> None:
     """Remove expired entries (unused for 90 days by default)."""
-    store = _open(cache, token)
-    try:
+    with _using(_open(cache, token)) as store:
         n = purge_expired(store, ttl_days() if days is None else days)
         typer.echo(f"purged {n} expired entr{'y' if n == 1 else 'ies'}")
-    except CacheError as exc:
-        raise _fail(exc) from None
-    finally:
-        store.close()
 
 
 @cache_app.command("export")
@@ -151,20 +147,17 @@ def export(cache: CacheOpt = None, token: TokenOpt = None, scope: ScopeOpt = Non
            output: Annotated[Path | None, typer.Option(
                "--output", "-o", help="File to write (default: stdout).")] = None) -> None:
     """Write entries as JSON lines."""
-    store = _open(cache, token)
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
-    try:
-        n = 0
-        for entry in store.entries(scope, on_corrupt=_report_corrupt):
-            out.write(entry.model_dump_json() + "\n")
-            n += 1
-        typer.echo(f"exported {n} entr{'y' if n == 1 else 'ies'}", err=True)
-    except CacheError as exc:
-        raise _fail(exc) from None
-    finally:
-        if output:
-            out.close()
-        store.close()
+    with _using(_open(cache, token)) as store:
+        out = output.open("w", encoding="utf-8") if output else sys.stdout
+        try:
+            n = 0
+            for entry in store.entries(scope, on_corrupt=_report_corrupt):
+                out.write(entry.model_dump_json() + "\n")
+                n += 1
+            typer.echo(f"exported {n} entr{'y' if n == 1 else 'ies'}", err=True)
+        finally:
+            if output:
+                out.close()
 
 
 @cache_app.command("import")
@@ -175,29 +168,26 @@ def import_(file: Annotated[Path, typer.Argument(help="JSON lines file ('-' for 
             ) -> None:
     """Read entries from JSON lines (as written by export); each replaces the stored one."""
     source = sys.stdin if str(file) == "-" else file.open(encoding="utf-8")
-    store = _open(cache, token)
     imported, bad = 0, 0
     try:
-        for number, line in enumerate(source, 1):
-            if not line.strip():
-                continue
-            try:
-                entry = CacheEntry.model_validate_json(line)
-            except ValidationError as exc:
-                bad += 1
-                typer.echo(f"{file}:{number}: not a cache entry: "
-                           f"{str(exc).splitlines()[0]}", err=True)
-                continue
-            if scope is not None:
-                entry = entry.model_copy(update={"scope": scope})
-            store.put(entry)
-            imported += 1
-    except CacheError as exc:
-        raise _fail(exc) from None
+        with _using(_open(cache, token)) as store:
+            for number, line in enumerate(source, 1):
+                if not line.strip():
+                    continue
+                try:
+                    entry = CacheEntry.model_validate_json(line)
+                except ValidationError as exc:
+                    bad += 1
+                    typer.echo(f"{file}:{number}: not a cache entry: "
+                               f"{str(exc).splitlines()[0]}", err=True)
+                    continue
+                if scope is not None:
+                    entry = entry.model_copy(update={"scope": scope})
+                store.put(entry)
+                imported += 1
     finally:
         if source is not sys.stdin:
             source.close()
-        store.close()
     typer.echo(f"imported {imported} entr{'y' if imported == 1 else 'ies'}"
                + (f", {bad} bad line{'s' if bad != 1 else ''}" if bad else ""))
     if bad:
@@ -240,13 +230,8 @@ def compute_stats(store: Store, scope: str | None = None) -> dict:
 def stats(cache: CacheOpt = None, token: TokenOpt = None, scope: ScopeOpt = None,
           as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Entries, hits, heals, last used, size, and resolver/LLM spending recorded and avoided."""
-    store = _open(cache, token)
-    try:
+    with _using(_open(cache, token)) as store:
         result = compute_stats(store, scope)
-    except CacheError as exc:
-        raise _fail(exc) from None
-    finally:
-        store.close()
     if as_json:
         typer.echo(json.dumps(result))
         return
@@ -302,11 +287,8 @@ def token_create(ctx: typer.Context,
     if not org.strip() or len(org) > 200:
         typer.echo("error: --org must be 1-200 characters", err=True)
         raise typer.Exit(2)
-    store = _admin(ctx, db)
-    try:
+    with _using(_admin(ctx, db)) as store:
         token_id, secret = store.create_token(org, label)
-    finally:
-        store.close()
     typer.echo(f"token id {token_id} for organisation {org!r} (shown once, store it now):",
                err=True)
     typer.echo(secret)
@@ -317,11 +299,8 @@ def token_revoke(ctx: typer.Context,
                  token: Annotated[str, typer.Argument(help="Token id (or the token).")],
                  db: DbOpt = None) -> None:
     """Revoke a token; it is refused from the next request on."""
-    store = _admin(ctx, db)
-    try:
+    with _using(_admin(ctx, db)) as store:
         done = store.revoke_token(token)
-    finally:
-        store.close()
     if not done:
         typer.echo("error: no such active token", err=True)
         raise typer.Exit(1)
@@ -333,11 +312,8 @@ def token_ls(ctx: typer.Context,
              org: Annotated[str | None, typer.Option("--org", help="Only this org.")] = None,
              db: DbOpt = None) -> None:
     """List tokens (ids, orgs, labels; never the secrets)."""
-    store = _admin(ctx, db)
-    try:
+    with _using(_admin(ctx, db)) as store:
         rows = store.list_tokens(org)
-    finally:
-        store.close()
     for r in rows:
         state = "revoked" if r["revoked"] else "active"
         typer.echo(f"{r['id']}\t{r['org']}\t{state}\t{r['created_at']}\t{r['label']}")
