@@ -6,7 +6,20 @@ from pathlib import Path
 
 
 class ReplaywrightError(Exception):
-    """Base class of every error replaywright raises on purpose."""
+    """Base class of every error replaywright raises on purpose.
+
+    `exit_code` is what the command line exits with when this error ends a command: 1 for a
+    failure of the run itself, 2 for bad input or configuration (see README, "When things
+    go wrong")."""
+
+    exit_code: int = 1
+
+
+class ConfigError(ReplaywrightError):
+    """Bad configuration (a cache URL, a token, a database that is not there): exit code 2.
+    Raised before anything runs, so nothing is half done."""
+
+    exit_code = 2
 
 
 class FlowError(ReplaywrightError):
@@ -14,6 +27,8 @@ class FlowError(ReplaywrightError):
 
     The message reads `file:line: step N "text": problem`, with each part present when known.
     """
+
+    exit_code = 2
 
     def __init__(self, message: str, *, path: Path | str | None = None, line: int | None = None,
                  step: int | None = None, text: str | None = None, hint: str = "") -> None:
@@ -45,3 +60,7 @@ class StepFailed(ReplaywrightError):
 
 class AmbiguousTarget(StepFailed):
     """The resolver found several equally good elements and refuses to guess."""
+
+
+class WrongElement(StepFailed):
+    """The element a step found is not the one its `expect:` locator names; nothing was done."""

@@ -7,7 +7,7 @@ import pytest
 from replaywright.browser.selectors import locator_code
 from replaywright.codegen.generate import selector_hint
 from replaywright.codegen.locators import parse_locator
-from replaywright.match.fingerprint import Fingerprint, Selector
+from replaywright.model import Fingerprint, Selector
 
 
 @pytest.mark.parametrize("selector", [
@@ -31,7 +31,11 @@ def test_round_trip(selector: Selector) -> None:
     assert parsed is not None and parsed.kind == selector.kind and parsed.value == selector.value
 
 
-def test_not_a_single_locator() -> None:
-    assert parse_locator("get_by_role('row').filter(has_text='x')") is None
+def test_a_chain_is_kept_as_written() -> None:
+    code = "get_by_role('row').filter(has_text='x').get_by_role('button')"
+    assert parse_locator("page." + code) == Selector(kind="chain", value=code)
+
+
+def test_not_a_locator() -> None:
     assert parse_locator("get_by_label(name)") is None
     assert parse_locator("not python(") is None

@@ -2,7 +2,7 @@
 directional neighbours, heading, landmark, colours, page size), which the dataset never has."""
 
 from replaywright.match import Matcher
-from replaywright.match.fingerprint import Fingerprint
+from replaywright.model import Fingerprint
 
 PAGE = {"page_width": 1280.0, "page_height": 900.0}
 

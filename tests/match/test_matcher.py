@@ -3,7 +3,7 @@
 import time
 
 from replaywright.match import DEFAULT_THRESHOLD, Matcher, MatchResult
-from replaywright.match.fingerprint import Fingerprint
+from replaywright.model import Fingerprint
 
 
 def _fp(**kw):

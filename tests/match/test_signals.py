@@ -5,7 +5,7 @@ import pytest
 
 from replaywright.match import normalize as nz
 from replaywright.match.features import FIDX, PageIndex, features
-from replaywright.match.fingerprint import Fingerprint
+from replaywright.model import Fingerprint
 
 
 @pytest.mark.parametrize(

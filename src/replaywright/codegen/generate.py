@@ -316,9 +316,11 @@ class Generator:
         if block.kind == "code":
             source = "\n".join(f"{i * 2}{line}" if line.strip() else ""
                                for line in (block.code or "pass").strip("\n").splitlines())
+            timeout = [f"timeout={block.timeout:g}"] if block.timeout else []
             if '"""' in source or "\\" in source:
-                return call(i, f"{target} rw.run_code", [string(block.code or "pass")])
-            return [f"{i}{target} rw.run_code(", f'{i * 2}"""', source, f'{i * 2}"""', f"{i})"]
+                return call(i, f"{target} rw.run_code", [string(block.code or "pass"), *timeout])
+            return [f"{i}{target} rw.run_code(", f'{i * 2}"""', source,
+                    f'{i * 2}"""' + "".join(f", {t}" for t in timeout), f"{i})"]
         if block.kind == "task":
             return call(i, f"{target} rw.task", [string(block.task or "")])
         if block.kind == "for_each":

@@ -6,7 +6,9 @@ from __future__ import annotations
 import ast
 import re
 
-from replaywright.match.fingerprint import Selector
+from replaywright.flow.locators import LocatorSyntaxError
+from replaywright.flow.locators import parse as parse_chain
+from replaywright.model import Selector
 
 _METHODS = {"get_by_test_id": "test_id", "get_by_label": "label",
             "get_by_placeholder": "placeholder", "get_by_alt_text": "alt",
@@ -20,8 +22,15 @@ def _string(node: ast.AST) -> str | None:
 
 def parse_locator(code: str) -> Selector | None:
     """`get_by_role('button', name='Sign in', exact=True)` → Selector(kind='role', ...);
-    None for anything that is not one recorded locator call (chains, filters, f-strings)."""
+    a chain (`get_by_role("row").filter(has_text="Milk").get_by_role("button")`) →
+    Selector(kind='chain'); None for anything else (f-strings, variables)."""
     text = code.strip().removeprefix("page.")
+    try:
+        chain = parse_chain(text)
+    except LocatorSyntaxError:
+        chain = ()
+    if len(chain) > 1:
+        return Selector(kind="chain", value=text)
     try:
         node = ast.parse(text, mode="eval").body
     except SyntaxError:

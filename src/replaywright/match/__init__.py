@@ -5,8 +5,8 @@ See README.md in this folder for the signals, the fit and the threshold.
 """
 
 from replaywright.match.describe import weights_for
-from replaywright.match.fingerprint import Fingerprint, Selector
 from replaywright.match.matcher import DEFAULT_THRESHOLD, Matcher, MatchResult
+from replaywright.model import Fingerprint, Selector
 
 __all__ = [
     "DEFAULT_THRESHOLD",

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from replaywright.match import normalize as nz
-from replaywright.match.fingerprint import Fingerprint
+from replaywright.model import Fingerprint
 
 #: Feature names, in column order. Groups (see `GROUPS`) are what description cues scale.
 FEATURES: tuple[str, ...] = (

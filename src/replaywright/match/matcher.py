@@ -44,8 +44,8 @@ from rapidfuzz import fuzz
 from replaywright.match import normalize as nz
 from replaywright.match.describe import weights_for
 from replaywright.match.features import CONF_GROUPS, FEATURES, FIDX, PageIndex, features
-from replaywright.match.fingerprint import Fingerprint
 from replaywright.match.weights import CONFIDENCE
+from replaywright.model import Fingerprint
 
 DEFAULT_THRESHOLD: float = 0.915
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from replaywright.match.features import FEATURES, FIDX, PageIndex, features
-from replaywright.match.fingerprint import Fingerprint
 from replaywright.match.matcher import confidence_inputs, confidence_of, identity_of, is_replica, opposition
+from replaywright.model import Fingerprint
 
 #: Features not present in the dataset get fixed priors (see weights.py); only these are fitted.
 DATASET_FEATURES = tuple(FEATURES[: FIDX["role_eq"]])

@@ -1,10 +1,9 @@
-"""The multi-signal description of one element, as recorded and as seen on a live page.
-
-Every field is optional: fingerprints from datasets or older cache rows carry only some
-signals, and the matcher uses whatever both sides have.
-"""
+"""The core data types every part shares, in a leaf module that imports nothing of the
+project: an element's fingerprint, a stable selector, resolver spending."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -71,3 +70,24 @@ class Selector(BaseModel):
     value: str
     role: str = ""
     frame: str = ""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Usage(BaseModel):
+    """Resolver spending for one resolution; kept so replays can report what they avoided."""
+
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            calls=self.calls + other.calls,
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            cost_usd=round(self.cost_usd + other.cost_usd, 6),
+        )
