@@ -1,8 +1,6 @@
 """Fixtures: the same store test suite runs on SQLite, PostgreSQL and a real server process.
 
-PostgreSQL: `REPLAYWRIGHT_TEST_PG`, else postgresql://postgres@127.0.0.1:5432/test, else the
-`root` role. Each test session works in its own schema, dropped at the end. Unreachable
-PostgreSQL skips the postgres tests, but fails them when `CI=true`.
+PostgreSQL: the `pg_url` fixture of tests/conftest.py (a throwaway schema per session).
 
 The server: `python -m replaywright.cache.cli serve` on a free 127.0.0.1 port, backed by
 the session's PostgreSQL schema (or an SQLite file when PostgreSQL is unavailable). Each
@@ -25,52 +23,6 @@ import httpx
 import pytest
 
 from replaywright.cache.sql import SQLStore
-
-CANDIDATES = ["postgresql://postgres@127.0.0.1:5432/test", "postgresql://root@127.0.0.1:5432/test"]
-
-
-def _ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
-
-
-def _reachable(url: str) -> str | None:
-    import psycopg
-
-    try:
-        with psycopg.connect(url, connect_timeout=3) as conn:
-            conn.execute("SELECT 1")
-        return None
-    except Exception as exc:
-        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
-@pytest.fixture(scope="session")
-def pg_base_url() -> str:
-    given = os.environ.get("REPLAYWRIGHT_TEST_PG")
-    errors = []
-    for url in [given] if given else CANDIDATES:
-        error = _reachable(url)
-        if error is None:
-            return url
-        errors.append(f"{url}: {error}")
-    message = "PostgreSQL unreachable (set REPLAYWRIGHT_TEST_PG): " + "; ".join(errors)
-    if _ci():
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="session")
-def pg_url(pg_base_url: str) -> Iterator[str]:
-    """A URL with a throwaway schema (`?schema=`), dropped after the session."""
-    from replaywright.cache.postgres import PostgresStore
-
-    schema = f"rw_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    sep = "&" if "?" in pg_base_url else "?"
-    url = f"{pg_base_url}{sep}schema={schema}"
-    yield url
-    store = PostgresStore(url)
-    store.drop_schema()
-    store.close()
 
 
 def _free_port() -> int:

@@ -12,6 +12,7 @@ from replaywright.cache.factory import open_store
 from replaywright.cache.loadtest import run_load
 from replaywright.cache.sqlite import SQLiteStore
 from replaywright.cache.store import CacheError
+from replaywright.errors import ConfigError
 
 LEGACY = """
 CREATE TABLE entries (
@@ -45,13 +46,29 @@ def test_open_store_errors(monkeypatch) -> None:
         open_store("ftp://x")
 
 
-def test_open_store_http_uses_env_token(monkeypatch) -> None:
+def test_open_store_http_uses_env_token(server, monkeypatch) -> None:
     from replaywright.cache.http import HTTPStore
 
-    monkeypatch.setenv("REPLAYWRIGHT_TOKEN", "rwt_x")
-    store = open_store("http://127.0.0.1:9")
-    assert isinstance(store, HTTPStore)
+    org, _, secret = server.new_token()
+    monkeypatch.setenv("REPLAYWRIGHT_TOKEN", secret)
+    store = open_store(server.url)
+    assert isinstance(store, HTTPStore) and store.whoami() == org
     store.close()
+
+
+def test_open_store_http_asks_the_server_first(server, monkeypatch) -> None:
+    """A server that is down, or a token it refuses, is a configuration error (exit code 2)
+    before anything runs — not a traceback in the middle of a run."""
+    from replaywright.cache.store import CacheConfigError
+
+    monkeypatch.setenv("REPLAYWRIGHT_TOKEN", "rwt_x")
+    with pytest.raises(CacheConfigError, match="unreachable") as down:
+        open_store("http://127.0.0.1:9")
+    assert down.value.exit_code == 2
+    with pytest.raises(CacheConfigError, match="refused the token"):
+        open_store(server.url)
+    with pytest.raises(CacheConfigError, match="not a token"):
+        open_store(server.url, token="rwt_\u00e9t\u00e9 x")
 
 
 def test_legacy_sqlite_file_is_migrated(tmp_path: Path) -> None:
@@ -63,8 +80,10 @@ def test_legacy_sqlite_file_is_migrated(tmp_path: Path) -> None:
                 "'2026-01-01T00:00:00+00:00',5)", (body,))
     con.commit()
     con.close()
+    from replaywright.cache.sqlite import MIGRATIONS
+
     store = SQLiteStore(db)
-    assert store.schema_version == 2
+    assert store.schema_version == MIGRATIONS[-1][0]
     got = store.get("default", "old")
     assert got.step == "legacy" and got.version == 3 and got.hits == 5
     store.put(CacheEntry(key="new"))
@@ -76,13 +95,14 @@ def test_legacy_sqlite_file_is_migrated(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_postgres_migrations_apply_once(pg_url: str) -> None:
-    from replaywright.cache.postgres import PostgresStore
+    from replaywright.cache.postgres import MIGRATIONS, PostgresStore
 
     a = PostgresStore(pg_url)
     b = PostgresStore(pg_url)
-    assert a.schema_version == b.schema_version == 1
+    assert a.schema_version == b.schema_version == len(MIGRATIONS)
     with a._tx() as cur:
-        assert cur.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 1
+        assert cur.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(
+            MIGRATIONS)
     a.close()
     b.close()
 
@@ -105,7 +125,28 @@ def test_small_load_no_lost_writes(server) -> None:
 
 
 def test_load_refuses_remote_and_unbounded() -> None:
-    with pytest.raises(ValueError, match="loopback"):
+    with pytest.raises(ConfigError, match="loopback"):
         run_load("http://example.com", "t")
-    with pytest.raises(ValueError):
+    with pytest.raises(ConfigError):
         run_load("http://127.0.0.1:1", "t", runners=1000)
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--url", "http://example.com", "--token", "rwt_x"], "only runs against loopback"),
+    (["--url", "http://127.0.0.1:9", "--token", "rwt_x"], "unreachable"),
+    (["--url", "{server}", "--token", "rwt_garbage"], "refused the token"),
+    (["--url", "{server}"], "--token (or REPLAYWRIGHT_TOKEN) is needed"),
+])
+def test_bench_cache_bad_url_or_token_is_one_line_and_exit_2(server, monkeypatch, args,
+                                                            says) -> None:
+    """Issue 14, item 10: these were tracebacks."""
+    from typer.testing import CliRunner
+
+    from replaywright.cli import app
+
+    monkeypatch.delenv("REPLAYWRIGHT_TOKEN", raising=False)
+    args = [a.replace("{server}", server.url) for a in args]
+    result = CliRunner().invoke(app, ["bench", "cache", *args], catch_exceptions=False)
+    assert result.exit_code == 2, result.output
+    assert says in result.stderr and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -12,8 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from replaywright.cache.cli import cache_app, main_app
-from replaywright.cache.entry import CacheEntry, Usage, utcnow
+from replaywright.cache.entry import CacheEntry
 from replaywright.cache.factory import open_store
+from replaywright.model import Usage, utcnow
 
 runner = CliRunner()
 

@@ -209,7 +209,7 @@ def test_master_as_main(tmp_path: Path) -> None:
 def test_lookup_skips_expired_and_touches(repo: Path, store) -> None:
     from datetime import timedelta
 
-    from replaywright.cache.entry import utcnow
+    from replaywright.model import utcnow
 
     commit(repo, "a")
     s = cache_scope(repo, env=NO_CI)

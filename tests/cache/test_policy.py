@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from replaywright.cache.entry import CacheEntry, utcnow
+from replaywright.cache.entry import CacheEntry
 from replaywright.cache.policy import (
     cacheable,
     expiry_cutoff,
@@ -18,6 +18,7 @@ from replaywright.cache.policy import (
     volatile,
 )
 from replaywright.cache.sqlite import SQLiteStore
+from replaywright.model import utcnow
 
 
 @pytest.mark.parametrize("text", [

@@ -46,6 +46,7 @@ ENDPOINTS = [
     ("GET", "/v1/meta/value?name=x", None),
     ("PUT", "/v1/meta", '{"name":"x","value":"y"}'),
     ("GET", "/v1/whoami", None),
+    ("GET", "/v1/key-secret", None),
 ]
 
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from replaywright.cache.entry import CacheEntry, HistoryItem, Usage, utcnow
+from replaywright.cache.entry import CacheEntry, HistoryItem
 from replaywright.cache.store import CorruptEntry, VersionConflict
-from replaywright.match.fingerprint import Fingerprint, Selector
+from replaywright.model import Fingerprint, Selector, Usage, utcnow
 
 
 def make(key: str = "k1", scope: str = "default", **kw) -> CacheEntry:

@@ -94,3 +94,48 @@ def test_template_undefined_variable_is_an_error() -> None:
         render("{{ params.nope }}", Context())
     with pytest.raises(FlowError, match=r"environment variable .env\.MISSING."):
         render("{{ env.MISSING }}", Context())
+
+
+# -- issue 14, item 10: mistakes that used to pass the loader --------------------------------
+
+def test_binary_file_is_a_flow_error_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "flow.yaml"
+    path.write_bytes(b"name: x\nsteps:\n  - Click \xff\xfe\n")
+    with pytest.raises(FlowError, match=r"flow.yaml:3: not a text file: byte 25 is not UTF-8"):
+        load_flow(path)
+
+
+@pytest.mark.parametrize(("text", "message", "line"), [
+    ("name: a\nsteps:\n  - Click A\nname: b\n", "duplicate key 'name' (first at line 1)", 4),
+    ("steps:\n  - step: Click A\n    cache: false\n    cache: true\n",
+     "duplicate key 'cache' (first at line 3)", 4),
+    ("steps:\n  - Click A\n  - Type \"{{ params.nope }}\" into B\n",
+     "parameter 'nope' is not defined", 3),
+    ("url: '{{ params.site }}/x'\nsteps:\n  - Click A\n", "parameter 'site' is not defined", 1),
+    ("params:\n  q: x\nsteps:\n  - Type \"{{ params.q | upper }}\" into B\n",
+     "unknown filter 'upper' in '{{ params.q | upper }}': templates take no filters", 4),
+    ("steps:\n  - Type \"{{ 1 + 2 }}\" into B\n", "'{{ 1 + 2 }}' is not a template variable", 2),
+    ("blocks:\n  - label: t\n    task: buy\n    max_steps: lots\n",
+     "block 't': max_steps must be a whole number of actions (1 or more), not 'lots'", 4),
+    ("blocks:\n  - label: t\n    task: buy\n    max_steps: 0\n", "not 0", 4),
+    ("blocks:\n  - label: c\n    code: pass\n    timeout: soon\n", "block 'c':", 4),
+    ("blocks:\n  - label: s\n    steps: [Click A]\n    timeout: 2s\n",
+     "'timeout' is an option of code blocks", 4),
+    ("params:\n  pw: {default: x, secret: maybe}\nsteps:\n  - Click A\n",
+     "parameter 'pw': 'secret' must be true or false", 2),
+])
+def test_flow_mistakes_are_load_errors(text: str, message: str, line: int) -> None:
+    with pytest.raises(FlowError) as error:
+        parse_flow(text, path=Path("f.yaml"))
+    assert message in str(error.value) and error.value.line == line, str(error.value)
+
+
+def test_secret_parameters_and_code_block_timeouts_load() -> None:
+    flow = parse_flow("params:\n  pw: {default: x, secret: true}\n  user: a\nblocks:\n"
+                      "  - label: c\n    code: pass\n    timeout: 30s\n")
+    assert flow.secret_params == {"pw"} and flow.blocks[0].timeout == 30
+
+
+def test_rendering_a_filter_is_an_error_not_literal_text() -> None:
+    with pytest.raises(FlowError, match="unknown filter 'nosuchfilter'"):
+        render("{{ x | nosuchfilter }}", Context())

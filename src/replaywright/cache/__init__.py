@@ -6,7 +6,7 @@ Engine-facing API::
                                     save_decision, step_key)
 """
 
-from replaywright.cache.entry import CacheEntry, HistoryItem, Usage
+from replaywright.cache.entry import CacheEntry, HistoryItem
 from replaywright.cache.factory import open_store
 from replaywright.cache.git import CacheScope, cache_scope, current_branch, finish, lookup
 from replaywright.cache.keys import step_key
@@ -20,6 +20,7 @@ from replaywright.cache.policy import (
     volatile,
 )
 from replaywright.cache.store import CacheError, CorruptEntry, Store, Unauthorized, VersionConflict
+from replaywright.model import Usage
 
 __all__ = [
     "CacheDecision", "CacheEntry", "CacheError", "CacheScope", "CorruptEntry", "HistoryItem",

@@ -24,10 +24,14 @@ from pydantic import ValidationError
 from replaywright.cache.entry import CacheEntry
 from replaywright.cache.factory import CACHE_ENV, TOKEN_ENV, open_store
 from replaywright.cache.policy import purge_expired, ttl_days
-from replaywright.cache.store import CacheError, CorruptEntry, Store
+from replaywright.cache.sqlite import SQLiteStore
+from replaywright.cache.store import CacheDamaged, CorruptEntry, Store
+from replaywright.exits import ErrorsToExits
 
-cache_app = typer.Typer(help="Inspect and manage the step cache.", no_args_is_help=True)
-serve_app = typer.Typer(help="Run the team cache server, manage its API tokens.")
+cache_app = typer.Typer(cls=ErrorsToExits, help="Inspect and manage the step cache.",
+                        no_args_is_help=True)
+serve_app = typer.Typer(cls=ErrorsToExits,
+                        help="Run the team cache server, manage its API tokens.")
 token_app = typer.Typer(help="API tokens of the cache server.", no_args_is_help=True)
 serve_app.add_typer(token_app, name="token")
 
@@ -44,16 +48,17 @@ DbOpt = Annotated[str | None, typer.Option(
 
 
 def _open(cache: str | None, token: str | None) -> Store:
+    """The store a command works on. Its errors end the command through `ErrorsToExits`:
+    one line, exit 2 for configuration (bad URL, refused token), 1 for a failure on the way.
+    A damaged SQLite file is read through a rescued copy: every readable row is there."""
     try:
         return open_store(cache, token)
-    except CacheError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    except CacheDamaged as exc:
+        if exc.path is None:
+            raise
+        from replaywright.cache.doctor import RescuedCopy
 
-
-def _fail(exc: Exception) -> typer.Exit:
-    typer.echo(f"error: {exc}", err=True)
-    return typer.Exit(1)
+        return RescuedCopy(exc.path)
 
 
 _S = TypeVar("_S", bound=Store)
@@ -61,11 +66,9 @@ _S = TypeVar("_S", bound=Store)
 
 @contextmanager
 def _using(store: _S) -> Iterator[_S]:
-    """The store for one command: closed afterwards, a cache error reported as exit code 1."""
+    """The store for one command, closed afterwards."""
     try:
         yield store
-    except CacheError as exc:
-        raise _fail(exc) from None
     finally:
         store.close()
 
@@ -239,6 +242,38 @@ def stats(cache: CacheOpt = None, token: TokenOpt = None, scope: ScopeOpt = None
         typer.echo(f"{name.replace('_', ' ')}: {value if value is not None else '-'}")
 
 
+@cache_app.command("doctor")
+def doctor(cache: CacheOpt = None, token: TokenOpt = None,
+           repair: Annotated[bool, typer.Option(
+               "--repair", help="SQLite: rescue every readable entry into a new file, keeping "
+                                "the damaged one beside it.")] = False) -> None:
+    """Check every entry and the file itself; with --repair, rescue a damaged SQLite file.
+    Exit code 0 when the cache is (now) sound, 1 when something needs a person."""
+    from replaywright.cache import doctor as doc
+
+    with _using(_open(cache, token)) as store:
+        found = doc.diagnose(store)
+        damaged_file = store.damaged if isinstance(store, doc.RescuedCopy) else (
+            store.path if found.damage and isinstance(store, SQLiteStore) else None)
+    typer.echo(f"{found.readable} readable entr{'y' if found.readable == 1 else 'ies'}, "
+               f"{len(found.corrupt)} problem{'s' if len(found.corrupt) != 1 else ''}")
+    for line in found.corrupt:
+        typer.echo(f"  {line}")
+    if found.healthy:
+        return
+    if not repair or damaged_file is None:
+        typer.echo("run `replaywright cache doctor --repair` to rescue the readable entries into "
+                   "a new file" if damaged_file is not None else
+                   "inspect the entries named above with `replaywright cache show KEY`, remove "
+                   "them with `replaywright cache rm KEY`", err=True)
+        raise typer.Exit(1)
+    done = doc.repair(damaged_file)
+    typer.echo(f"rescued {done.rescued} entr{'y' if done.rescued == 1 else 'ies'} into a new "
+               f"{damaged_file}; the damaged file is kept as {done.kept_as}")
+    for line in done.left_behind:
+        typer.echo(f"  left behind (still in the damaged file): {line}")
+
+
 # -- serve ---------------------------------------------------------------------------------
 
 def _need_db(ctx: typer.Context, db: str | None) -> str:
@@ -252,10 +287,7 @@ def _need_db(ctx: typer.Context, db: str | None) -> str:
 def _admin(ctx: typer.Context, db: str | None):
     from replaywright.cache.server import open_backend
 
-    try:
-        return open_backend(_need_db(ctx, db))
-    except CacheError as exc:
-        raise _fail(exc) from None
+    return open_backend(_need_db(ctx, db))
 
 
 @serve_app.callback(invoke_without_command=True)
@@ -272,10 +304,7 @@ def serve(ctx: typer.Context, db: DbOpt = None,
 
     db = _need_db(ctx, db)
     typer.echo(f"replaywright cache server on http://{host}:{port}", err=True)
-    try:
-        run_server(db, host=host, port=port, log_level=log_level)
-    except CacheError as exc:
-        raise _fail(exc) from None
+    run_server(db, host=host, port=port, log_level=log_level)
 
 
 @token_app.command("create")

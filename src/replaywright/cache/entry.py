@@ -2,32 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from replaywright.match.fingerprint import Fingerprint, Selector
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class Usage(BaseModel):
-    """Resolver spending for one resolution; kept so replays can report what they avoided."""
-
-    calls: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cost_usd: float = 0.0
-
-    def __add__(self, other: Usage) -> Usage:
-        return Usage(
-            calls=self.calls + other.calls,
-            input_tokens=self.input_tokens + other.input_tokens,
-            output_tokens=self.output_tokens + other.output_tokens,
-            cost_usd=round(self.cost_usd + other.cost_usd, 6),
-        )
+from replaywright.model import Fingerprint, Selector, Usage, utcnow
 
 
 class HistoryItem(BaseModel):

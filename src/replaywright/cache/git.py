@@ -33,8 +33,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from replaywright.cache.entry import CacheEntry, utcnow
+from replaywright.cache.entry import CacheEntry
 from replaywright.cache.policy import PROTECTED_BRANCHES, is_expired
+from replaywright.model import utcnow
 
 DEFAULT_SCOPE = "default"
 MAIN_PREFIX = "main@"

@@ -31,6 +31,7 @@ import typer
 from replaywright.cache.entry import CacheEntry
 from replaywright.cache.http import HTTPStore
 from replaywright.cache.store import CorruptEntry, VersionConflict
+from replaywright.errors import ConfigError
 
 MAX_RUNNERS = 64
 MAX_OPS = 10_000
@@ -69,12 +70,12 @@ def run_load(url: str, token: str, runners: int = 8, ops: int = 500,
              seed: int = 1) -> dict:
     """Run the load test; returns figures and verification results (`ok` is the verdict)."""
     if not _loopback(url):
-        raise ValueError(f"the load test only runs against loopback servers, not {url}")
+        raise ConfigError(f"the load test only runs against loopback servers, not {url}")
     if not (1 <= runners <= MAX_RUNNERS and 1 <= ops <= MAX_OPS):
-        raise ValueError(f"runners must be 1..{MAX_RUNNERS} and ops 1..{MAX_OPS}")
+        raise ConfigError(f"runners must be 1..{MAX_RUNNERS} and ops 1..{MAX_OPS}")
     scope = f"loadtest-{uuid.uuid4().hex[:8]}"
     shared = [f"shared-{i}" for i in range(SHARED_KEYS)]
-    setup = HTTPStore(url, token)
+    setup = HTTPStore.connect(url, token)  # a server that is down, a refused token: exit 2
     for key in shared:
         setup.put(CacheEntry(key=key, scope=scope, data={"n": 0}))
 

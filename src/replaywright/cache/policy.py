@@ -19,7 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from replaywright.cache.entry import CacheEntry, utcnow
+from replaywright.cache.entry import CacheEntry
+from replaywright.model import utcnow
 
 # -- never-cached steps --------------------------------------------------------------------
 

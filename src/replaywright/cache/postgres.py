@@ -10,6 +10,7 @@ work in a throwaway schema.
 
 from __future__ import annotations
 
+import os
 import queue
 import re
 import threading
@@ -19,8 +20,12 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from replaywright.cache.sql import SQLStore, _Cursor, utc
-from replaywright.cache.store import CacheError
+from replaywright.cache.sql import RUNS_SCHEMA, SQLStore, _Cursor, utc
+from replaywright.cache.store import CacheConfigError, CacheError
+
+
+class StoreUnavailable(CacheError):
+    """The database could not be reached for this request; the next one reconnects."""
 
 MIGRATIONS: list[tuple[int, str]] = [
     (1, """
@@ -56,6 +61,7 @@ CREATE TABLE tokens (
     revoked_at TIMESTAMPTZ
 )
 """),
+    (2, RUNS_SCHEMA.replace("TIMESTAMP", "TIMESTAMPTZ")),
 ]
 
 _SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
@@ -69,13 +75,16 @@ def split_url(url: str) -> tuple[str, str | None]:
     schema = next((v for k, v in query if k == "schema"), None)
     rest = urlencode([(k, v) for k, v in query if k != "schema"])
     if schema is not None and not _SCHEMA_NAME.match(schema):
-        raise CacheError(f"invalid schema name {schema!r} in the cache URL")
+        raise CacheConfigError(f"invalid schema name {schema!r} in the cache URL: letters, "
+                               "digits and _, at most 63, not starting with a digit")
     scheme = "postgresql" if parts.scheme in {"postgres", "postgresql"} else parts.scheme
     return urlunsplit((scheme, parts.netloc, parts.path, rest, parts.fragment)), schema
 
 
 class PostgresStore(SQLStore):
-    """Cache entries in PostgreSQL."""
+    """Cache entries in PostgreSQL. At open, a database that is not there, a refused login
+    or an unusable schema is a `CacheConfigError`; later, a dropped connection is a
+    `StoreUnavailable` for that call only."""
 
     _for_update = " FOR UPDATE"
 
@@ -92,18 +101,26 @@ class PostgresStore(SQLStore):
         self._lock = threading.Lock()
         self._timeout = connect_timeout
         self._closed = False
-        with self._conn() as conn:
-            self._migrate(conn)
+        try:
+            with self._conn() as conn:
+                self._migrate(conn)
+        except (CacheError, psycopg.Error) as exc:
+            self._close()
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise CacheConfigError(detail if isinstance(exc, CacheError) else
+                                   f"cannot use PostgreSQL at {_redact(self.url)}: {detail}"
+                                   ) from None
 
     # -- connections --------------------------------------------------------------------
 
     def _connect(self) -> Any:
         try:
             conn = self._psycopg.connect(self.url, autocommit=True,
-                                         connect_timeout=int(self._timeout))
+                                         connect_timeout=int(self._timeout),
+                                         application_name=f"replaywright-{os.getpid()}")
         except self._psycopg.OperationalError as exc:
-            raise CacheError(f"cannot connect to PostgreSQL at {_redact(self.url)}: "
-                             f"{str(exc).strip().splitlines()[0]}") from exc
+            raise CacheConfigError(f"cannot connect to PostgreSQL at {_redact(self.url)}: "
+                                   f"{str(exc).strip().splitlines()[0]}") from exc
         if self.schema:
             conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
             conn.execute(f'SET search_path TO "{self.schema}"')
@@ -126,9 +143,14 @@ class PostgresStore(SQLStore):
         broken = False
         try:
             yield conn
-        except self._psycopg.OperationalError:
+        except (self._psycopg.OperationalError, self._psycopg.InterfaceError) as exc:
+            # the server dropped the connection (restart, terminated backend): the idle
+            # ones are as stale, so they go too; this request fails (the team server
+            # answers 503), the next one connects afresh
             broken = True
-            raise
+            self._drop_idle()
+            raise StoreUnavailable(f"PostgreSQL at {_redact(self.url)} dropped the "
+                                   f"connection: {str(exc).strip().splitlines()[0]}") from exc
         finally:
             if broken or conn.closed:
                 with self._lock:
@@ -137,6 +159,17 @@ class PostgresStore(SQLStore):
                 conn.close()
             else:
                 self._pool.put(conn)
+
+    def _drop_idle(self) -> None:
+        while True:
+            try:
+                idle = self._pool.get_nowait()
+            except queue.Empty:
+                return
+            with self._lock:
+                if idle in self._all:
+                    self._all.remove(idle)
+            idle.close()
 
     @contextmanager
     def _tx(self, write: bool = True) -> Iterator[_Cursor]:

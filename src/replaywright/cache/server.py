@@ -10,6 +10,15 @@
 - Input is validated with pydantic before anything is stored: bodies ≤ 1 MiB (413), keys
   and scopes 1–200 characters without control characters, typed fields (422).
 - `PUT /v1/entry?expected_version=N` is a compare-and-set: 409 when the entry moved on.
+  Counters and times are the server's: negative `hits`/`heals`/`version` and times in the
+  future (touches included) are refused (422).
+- `GET /v1/key-secret` hands the organisation's key secret (the HMAC key of step keys,
+  made on first use) to its token holders; it is in no listing, metadata call or export,
+  so keys seen elsewhere (JUnit files, `--json` results) cannot be tested offline.
+- When the database is unreachable (PostgreSQL restarted, connections dropped) the answer
+  is 503 with `Retry-After`; the client retries, and the next request reconnects.
+- `/v1/runs`: submit runs and read their records (`replaywright.runs.api`), under the same
+  authentication and organisation rules.
 - The OpenAPI spec is FastAPI's, at `/openapi.json` (and `/docs`); it carries no data.
 
 Serve behind TLS (a reverse proxy) when not on loopback: tokens travel in headers.
@@ -18,17 +27,25 @@ Serve behind TLS (a reverse proxy) when not on loopback: tokens travel in header
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 from starlette.concurrency import run_in_threadpool
 
 from replaywright.cache.entry import CacheEntry
-from replaywright.cache.sql import SQLStore
+from replaywright.cache.sql import RESERVED_META, SQLStore, utc
 from replaywright.cache.store import CacheError, CorruptEntry, VersionConflict
+from replaywright.model import utcnow
 
 MAX_BODY = 1024 * 1024  # bytes
 MAX_NAME = 200  # characters of a key, scope or meta name
@@ -41,18 +58,39 @@ QName = Annotated[str, Query(min_length=1, max_length=MAX_NAME, pattern=NAME_PAT
 M = TypeVar("M", bound=BaseModel)
 
 
+#: How far ahead of the server's clock a client's time may be (clock skew).
+MAX_SKEW = timedelta(minutes=5)
+
+
+def _not_future(value: datetime) -> datetime:
+    if utc(value) > utcnow() + MAX_SKEW:
+        raise ValueError("a time in the future is not accepted")
+    return value
+
+
+Past = Annotated[datetime, AfterValidator(_not_future)]
+Count = Annotated[int, Field(ge=0)]
+
+
 class EntryIn(CacheEntry):
-    """A cache entry as uploaded: the entry model with bounded key and scope."""
+    """A cache entry as uploaded: the entry model with bounded key and scope, counters that
+    cannot go negative and times that are not in the future."""
 
     key: Name
     scope: Name = "default"
+    hits: Count = 0
+    heals: Count = 0
+    version: Count = 0
+    created_at: Past = Field(default_factory=utcnow)
+    updated_at: Past = Field(default_factory=utcnow)
+    last_used_at: Past = Field(default_factory=utcnow)
 
 
 class TouchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     scope: Name
     key: Name
-    at: datetime
+    at: Past
 
 
 class PurgeIn(BaseModel):
@@ -67,9 +105,16 @@ class CopyIn(BaseModel):
     overwrite: bool = False
 
 
+def _public(name: str) -> str:
+    if name.startswith(RESERVED_META):
+        raise ValueError(f"names starting with {RESERVED_META!r} are reserved")
+    return name
+
+
 class MetaIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: Name
+    name: Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME,
+                                           pattern=NAME_PATTERN), AfterValidator(_public)]
     value: Annotated[str, StringConstraints(max_length=1000, pattern=r"^[^\x00]*$")]
 
 
@@ -128,17 +173,24 @@ def create_app(backend: SQLStore | str) -> FastAPI:
         if scheme.lower() != "bearer" or not token.strip():
             raise HTTPException(401, "missing bearer token",
                                 headers={"WWW-Authenticate": "Bearer"})
-        org = await run_in_threadpool(store.authenticate, token.strip())
-        if org is None:
+        owner = await run_in_threadpool(store.token_owner, token.strip())
+        if owner is None:
             raise HTTPException(401, "invalid or revoked token",
                                 headers={"WWW-Authenticate": "Bearer"})
+        org, token_id, label = owner
+        request.state.caller = f"token {token_id}" + (f" ({label})" if label else "")
         return store.for_org(org)
 
     Org = Annotated[SQLStore, Depends(org_store)]
 
     @app.exception_handler(CacheError)
     async def cache_error(request: Request, exc: CacheError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=503)
+        return JSONResponse({"detail": str(exc)}, status_code=503,
+                            headers={"Retry-After": "1"})
+
+    @app.get("/v1/key-secret")
+    async def key_secret(s: Org) -> dict[str, str]:
+        return {"secret": (await run_in_threadpool(s.key_secret)).hex()}
 
     @app.get("/v1/whoami")
     async def whoami(s: Org) -> dict[str, str]:
@@ -231,6 +283,9 @@ def create_app(backend: SQLStore | str) -> FastAPI:
         await run_in_threadpool(s.set_meta, body.name, body.value)
         return Response(status_code=204)
 
+    from replaywright.runs.api import add_run_routes
+
+    add_run_routes(app, Org)
     return app
 
 

@@ -21,11 +21,44 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from replaywright.cache.entry import CacheEntry, utcnow
-from replaywright.cache.store import CorruptEntry, OnCorrupt, VersionConflict
+from replaywright.cache.entry import CacheEntry
+from replaywright.cache.store import CacheError, CorruptEntry, OnCorrupt, VersionConflict
+from replaywright.model import utcnow
 
 TOKEN_PREFIX = "rwt_"
 PAGE = 500
+#: Metadata names under this prefix are the store's own (its key secret): never listed,
+#: read or written through the metadata calls, so neither `cache` commands nor the team
+#: server's metadata API can hand them out.
+RESERVED_META = "secret:"
+KEY_SECRET_META = RESERVED_META + "keys"
+
+#: Run records and schedules (`replaywright.runs`) live beside the cache entries, in the same
+#: database and under the same organisations. Each backend's migration replaces TIMESTAMP
+#: with its own type. `body` is the record as JSON; the other columns are what is queried.
+RUNS_SCHEMA = """
+CREATE TABLE runs (
+    org         TEXT NOT NULL DEFAULT '',
+    id          TEXT NOT NULL,
+    flow        TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    attempt     INTEGER NOT NULL DEFAULT 0,
+    queued_at   TIMESTAMP NOT NULL,
+    body        TEXT NOT NULL,
+    PRIMARY KEY (org, id)
+);
+CREATE INDEX runs_flow ON runs (org, flow, queued_at);
+CREATE INDEX runs_queued ON runs (org, queued_at);
+CREATE TABLE schedules (
+    org           TEXT NOT NULL DEFAULT '',
+    name          TEXT NOT NULL,
+    paused        INTEGER NOT NULL DEFAULT 0,
+    anchor_at     TIMESTAMP NOT NULL,
+    fired         INTEGER NOT NULL DEFAULT 0,
+    body          TEXT NOT NULL,
+    PRIMARY KEY (org, name)
+)
+"""
 
 
 def hash_token(token: str) -> str:
@@ -68,8 +101,10 @@ class SQLStore:
     """Shared implementation of the `Store` protocol plus organisations and API tokens."""
 
     org: str = ""
+    read_only: bool = False
     _view: bool = False
     _for_update: str = ""
+    _key_secret: bytes | None = None
 
     # -- subclass hooks ---------------------------------------------------------------------
 
@@ -83,13 +118,28 @@ class SQLStore:
     def _close(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    # -- for the other tables of this database (run records, schedules) -----------------------
+
+    def transaction(self, write: bool = True) -> AbstractContextManager[_Cursor]:
+        """One transaction on this store's database, `?` placeholders whatever the driver."""
+        return self._tx(write)
+
+    def timestamp(self, dt: datetime) -> Any:
+        """A datetime as this driver stores it."""
+        return self._ts(dt)
+
+    @property
+    def row_lock(self) -> str:
+        """Appended to a SELECT whose row the same transaction then updates."""
+        return self._for_update
+
     # -- organisations ----------------------------------------------------------------------
 
     def for_org(self, org: str) -> SQLStore:
         """A view of this store that reads and writes only `org`'s rows (shares the
         connection; closing a view does nothing)."""
         view = copy.copy(self)
-        view.org, view._view = org, True
+        view.org, view._view, view._key_secret = org, True, None
         return view
 
     # -- decoding ---------------------------------------------------------------------------
@@ -252,12 +302,19 @@ class SQLStore:
                                (self.org, scope)).rowcount
 
     def get_meta(self, name: str) -> str | None:
+        if name.startswith(RESERVED_META):
+            return None
+        return self._meta(name)
+
+    def _meta(self, name: str) -> str | None:
         with self._tx(write=False) as cur:
             row = cur.execute("SELECT value FROM meta WHERE org=? AND name=?",
                               (self.org, name)).fetchone()
         return None if row is None else row[0]
 
     def set_meta(self, name: str, value: str) -> None:
+        if name.startswith(RESERVED_META):
+            raise CacheError(f"metadata names starting with {RESERVED_META!r} are reserved")
         with self._tx() as cur:
             cur.execute(
                 "INSERT INTO meta (org, name, value) VALUES (?,?,?)"
@@ -269,7 +326,26 @@ class SQLStore:
         with self._tx(write=False) as cur:
             rows = cur.execute("SELECT name, value FROM meta WHERE org=? ORDER BY name",
                                (self.org,)).fetchall()
-        return {n: v for n, v in rows if n.startswith(prefix)}
+        return {n: v for n, v in rows
+                if n.startswith(prefix) and not n.startswith(RESERVED_META)}
+
+    def key_secret(self) -> bytes:
+        """This organisation's key secret, made on first use (the first writer wins a
+        race). A read-only store without one gets a throwaway secret: nothing in it was
+        keyed with a secret, and nothing will be written."""
+        if self._key_secret is None:
+            value = self._meta(KEY_SECRET_META)
+            if value is None and self.read_only:
+                return secrets.token_bytes(32)
+            if value is None:
+                with self._tx() as cur:
+                    cur.execute("INSERT INTO meta (org, name, value) VALUES (?,?,?)"
+                                " ON CONFLICT (org, name) DO NOTHING",
+                                (self.org, KEY_SECRET_META, secrets.token_hex(32)))
+                value = self._meta(KEY_SECRET_META)
+            assert value is not None
+            self._key_secret = bytes.fromhex(value)
+        return self._key_secret
 
     def close(self) -> None:
         if not self._view:
@@ -311,12 +387,18 @@ class SQLStore:
 
     def authenticate(self, secret: str) -> str | None:
         """The organisation of a valid, unrevoked token, else None."""
+        found = self.token_owner(secret)
+        return None if found is None else found[0]
+
+    def token_owner(self, secret: str) -> tuple[str, str, str] | None:
+        """(organisation, token id, label) of a valid, unrevoked token, else None."""
         if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
             return None
         with self._tx(write=False) as cur:
-            row = cur.execute("SELECT org FROM tokens WHERE hash=? AND revoked_at IS NULL",
+            row = cur.execute("SELECT org, id, label FROM tokens"
+                              " WHERE hash=? AND revoked_at IS NULL",
                               (hash_token(secret),)).fetchone()
-        return None if row is None else row[0]
+        return None if row is None else (row[0], row[1], row[2])
 
 
 class _Retry(Exception):

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from replaywright.cache.sql import SQLStore, _Cursor
+from replaywright.cache.entry import CacheEntry
+from replaywright.cache.sql import RUNS_SCHEMA, SQLStore, _Cursor
+from replaywright.cache.store import (
+    CacheConfigError,
+    CacheDamaged,
+    CacheError,
+    CacheGone,
+    CorruptEntry,
+    OnCorrupt,
+    ReadOnlyCache,
+)
 
 # Versioned migrations, applied in order on open; `PRAGMA user_version` records the last one.
 MIGRATIONS: list[tuple[int, str]] = [
@@ -64,24 +75,73 @@ CREATE TABLE tokens (
     revoked_at TEXT
 )
 """),
+    (3, RUNS_SCHEMA.replace("TIMESTAMP", "TEXT")),
 ]
 
 
-class SQLiteStore(SQLStore):
-    """Cache entries in a local SQLite database (default `.replaywright/cache.db`)."""
+def _text(data: bytes) -> str:
+    """Column text as stored; bytes that are not UTF-8 (garbage written into a row) read as
+    U+FFFD instead of failing the whole query, so every other row stays readable."""
+    return data.decode("utf-8", "replace")
 
-    def __init__(self, path: str | Path, org: str = "") -> None:
-        self.path = Path(path)
+
+class SQLiteStore(SQLStore):
+    """Cache entries in a local SQLite database (default `.replaywright/cache.db`).
+
+    Faults a user meets are errors with one clear line: a path that is a directory
+    (`CacheConfigError`), a damaged file (`CacheDamaged`: reading goes on row by row, see
+    `entries`), a read-only file (`read_only`, writes raise `ReadOnlyCache`), and a file
+    deleted or replaced while open (`CacheGone`: a write would go to a file nobody sees).
+    """
+
+    def __init__(self, path: str | Path, org: str = "", read_only: bool | None = None) -> None:
+        self.path = self.label = Path(path)  # `label`: the file named in messages
         self.org = org
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        memory = str(path) == ":memory:"
+        if not memory:
+            if self.path.is_dir():
+                raise CacheConfigError(f"the cache path {self.path} is a directory: give a "
+                                       f"file, e.g. {self.path / 'cache.db'}")
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise CacheConfigError(f"cannot create the cache folder {self.path.parent}: "
+                                       f"{exc.strerror}") from None
+        if read_only is None:
+            read_only = not memory and self.path.exists() and not os.access(self.path, os.W_OK)
+        self.read_only = read_only
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None,
-                                   timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=30000")
-        self._migrate()
+        try:
+            self._db = sqlite3.connect(str(path), check_same_thread=False,
+                                       isolation_level=None, timeout=30)
+            self._db.text_factory = _text
+            self._identity = None if memory else _identity(self.path)
+            self._db.execute("PRAGMA busy_timeout=30000")
+            if not self.read_only:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._migrate()
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+
+    def _error(self, exc: sqlite3.Error) -> CacheError:
+        """What an SQLite error means for the user."""
+        message = str(exc)
+        if "malformed" in message or "not a database" in message:
+            return CacheDamaged(f"the cache file {self.label} is damaged ({message}); "
+                                "`replaywright cache doctor --repair` rescues every readable "
+                                "entry", path=self.label)
+        if "readonly" in message:
+            return ReadOnlyCache(f"the cache file {self.label} is read-only")
+        if "unable to open" in message:
+            return CacheConfigError(f"cannot open the cache file {self.label}: {message}")
+        return CacheError(f"cache file {self.label}: {message}")
+
+    def _check_file(self) -> None:
+        """The file this connection writes is still the one at `path`."""
+        if self._identity is not None and _identity(self.path) != self._identity:
+            raise CacheGone(f"the cache file {self.path} was deleted or replaced while this "
+                            "run had it open; nothing was saved to it")
 
     def _migrate(self) -> None:
         with self._lock:
@@ -108,14 +168,96 @@ class SQLiteStore(SQLStore):
     @contextmanager
     def _tx(self, write: bool = True) -> Iterator[_Cursor]:
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            if write:
+                if self.read_only:
+                    raise ReadOnlyCache(f"the cache file {self.path} is read-only")
+                self._check_file()
             try:
-                yield _Cursor(self._db.cursor(), qmark=True)
-            except BaseException:
-                self._db.execute("ROLLBACK")
+                self._db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                try:
+                    yield _Cursor(self._db.cursor(), qmark=True)
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+            if write:
+                self._check_file()  # deleted while writing: the write is lost, say so
+
+    def entries(self, scope: str | None = None, *,
+                on_corrupt: OnCorrupt | None = None) -> Iterator[CacheEntry]:
+        """Every entry; on a damaged file, the damage is reported once (to `on_corrupt`,
+        else raised) and every row that can still be read is yielded, row by row."""
+        seen: set[tuple[str, str]] = set()
+        try:
+            for entry in super().entries(scope, on_corrupt=on_corrupt):
+                seen.add((entry.scope, entry.key))
+                yield entry
+            return
+        except CacheDamaged as exc:
+            if on_corrupt is None:
                 raise
-            self._db.execute("COMMIT")
+            damage = exc
+        where, args = "org=?", (self.org,)
+        if scope is not None:
+            where, args = where + " AND scope=?", (*args, scope)
+        rows = self.readable_rows("entries", "scope, key, body, version, hits, last_used_at",
+                                  where, args)
+        lost = 0
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration as done:
+                lost = done.value
+                break
+            if (row[0], row[1]) in seen:
+                continue
+            try:
+                yield self._decode(*row)
+            except CorruptEntry as exc:
+                on_corrupt(exc)
+        message = str(damage) + ("; rows on its damaged pages are lost" if lost else "")
+        on_corrupt(CorruptEntry("", "", "damaged file", message=message))
+
+    def readable_rows(self, table: str, columns: str, where: str = "1",
+                      args: tuple = ()) -> Generator[tuple, None, int]:
+        """The rows of `table` one rowid at a time, for a damaged file: a row on a lost
+        page is skipped, its neighbours are still read. Returns how many were lost."""
+        query = f"SELECT {columns} FROM {table} WHERE rowid=? AND ({where})"
+        with self._lock:
+            try:
+                top = self._db.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
+            except sqlite3.Error:  # the last page is lost: bound the search by the file size
+                top = self.path.stat().st_size // 64 + 1000
+            lost = 0
+            for rowid in range(1, top + 1):
+                try:
+                    row = self._db.execute(query, (rowid, *args)).fetchone()
+                except sqlite3.Error:
+                    lost += 1
+                    continue
+                if row is not None:
+                    yield row
+        return lost
+
+    def damage(self) -> str | None:
+        """What SQLite's own check finds wrong with the file, or None when it is sound."""
+        with self._lock:
+            try:
+                found = [r[0] for r in self._db.execute("PRAGMA quick_check").fetchall()]
+            except sqlite3.Error as exc:
+                return str(exc)
+        return None if found == ["ok"] else "; ".join(found[:3])
 
     def _close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino

@@ -12,17 +12,20 @@ from typing import Any
 import yaml
 
 from replaywright.errors import FlowError
+from replaywright.flow import locators as locator_expr
 from replaywright.flow.duration import parse_duration
 from replaywright.flow.intent import parse_step
 from replaywright.flow.model import Block, Flow, ParamSpec, StepSpec
+from replaywright.flow.template import check_filters
 
 FLOW_KEYS = {"name", "url", "params", "steps", "blocks", "description", "model"}
 BLOCK_KINDS = ("steps", "task", "for_each", "if", "extract", "wait", "code", "goto")
 BLOCK_OPTIONS = {"label", "cache", "description", "model", "as", "blocks", "then", "else",
-                 "schema", "max_steps"}
+                 "schema", "max_steps", "timeout"}
 COSMETIC = {"description", "model"}  # changing these never invalidates the cache
 _REFERENCE = re.compile(r"\b(params|outputs)\.([A-Za-z_][\w-]*)")
-STEP_OPTIONS = {"step", "cache", "timeout"}
+STEP_OPTIONS = {"step", "cache", "timeout", "expect"}
+PARAM_OPTIONS = {"default", "required", "description", "secret"}
 
 
 def _key_lines(node: yaml.Node, keys: bool = False) -> dict[str, yaml.Node]:
@@ -42,7 +45,27 @@ def load_flow(path: str | Path) -> Flow:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise FlowError(f"cannot read flow file: {exc.strerror}", path=path) from exc
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise FlowError(f"not a text file: byte {exc.start} is not UTF-8", path=path, line=line,
+                        hint="a flow file is YAML text in UTF-8") from None
     return parse_flow(text, path=path)
+
+
+def _no_duplicates(node: yaml.Node, path: Path | None) -> None:
+    """YAML keeps the last of two equal keys without a word; a flow file may not have any."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    raise FlowError(f"duplicate key '{key.value}' (first at line "
+                                    f"{seen[key.value]})", path=path, line=_line(key))
+                seen[key.value] = _line(key) or 0
+            _no_duplicates(value, path)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _no_duplicates(item, path)
 
 
 def parse_flow(text: str, path: Path | None = None) -> Flow:
@@ -60,6 +83,7 @@ def parse_flow(text: str, path: Path | None = None) -> Flow:
                         line=mark.line + 1 if mark else None) from exc
     if not isinstance(data, dict):
         raise FlowError("a flow file must be a mapping with at least 'steps'", path=path, line=1)
+    _no_duplicates(root, path)
     nodes = _key_lines(root)
     for key in data:
         if key not in FLOW_KEYS:
@@ -73,13 +97,17 @@ def parse_flow(text: str, path: Path | None = None) -> Flow:
     if url is not None and not isinstance(url, str):
         raise FlowError("'url' must be a string", path=path, line=_line(nodes.get("url")))
     params = _params(data.get("params"), nodes.get("params"), path)
+    checker = _References(path, set(params))
+    checker.check(url, None, _line(nodes.get("url")))
     if "steps" in data:
         steps = _steps(data["steps"], nodes["steps"], path)
+        for spec in steps:
+            checker.check(spec.text, None, spec.line, spec)
+            checker.check(spec.expect, None, spec.line, spec)
         block = Block(label="steps", kind="steps", line=_line(nodes["steps"]) or 0,
                       steps=steps, digest=_digest(data["steps"]))
         return Flow(name=str(name), url=url, params=params, steps=steps, blocks=[block],
                     path=path)
-    checker = _References(path, set(params))
     blocks = _blocks(data["blocks"], nodes["blocks"], path, checker)
     return Flow(name=str(name), url=url, params=params, blocks=blocks, workflow=True,
                 path=path)
@@ -99,24 +127,32 @@ def _digest(content: Any) -> str:
 
 
 class _References:
-    """Checks that templates refer only to parameters and to outputs already produced."""
+    """Checks that templates are variables (no filters) and refer only to parameters and to
+    outputs already produced: a run never starts to fail on step 9 over a typo."""
 
     def __init__(self, path: Path | None, params: set[str]) -> None:
         self.path, self.params = path, params
         self.labels: set[str] = set()
         self.outputs: set[str] = set()
 
-    def check(self, text: Any, label: str, line: int | None) -> None:
+    def check(self, text: Any, label: str | None, line: int | None,
+              step: StepSpec | None = None) -> None:
         if not isinstance(text, str):
             return
+        where = f"block '{label}': " if label else ""
+        located = {"path": self.path, "line": line, "step": step.index if step else None,
+                   "text": step.text if step else None}
+        try:
+            check_filters(text)
+        except FlowError as exc:
+            raise FlowError(where + exc.problem, hint=exc.hint, **located) from None
         for root, name in _REFERENCE.findall(text):
             if root == "params" and name not in self.params:
-                raise FlowError(f"block '{label}': parameter '{name}' is not defined",
-                                path=self.path, line=line,
+                raise FlowError(f"{where}parameter '{name}' is not defined", **located,
                                 hint=f"defined parameters: {', '.join(sorted(self.params)) or 'none'}")
             if root == "outputs" and name not in self.outputs:
-                raise FlowError(f"block '{label}': output '{name}' is not produced by an "
-                                "earlier extract, code or task block", path=self.path, line=line)
+                raise FlowError(f"{where}output '{name}' is not produced by an "
+                                "earlier extract, code or task block", **located)
 
 
 def _blocks(raw: Any, node: yaml.Node, path: Path | None, refs: _References) -> list[Block]:
@@ -138,6 +174,9 @@ def _block(raw: Any, node: yaml.Node, path: Path | None, refs: _References) -> B
     if not isinstance(label, str) or not label.strip():
         raise FlowError("a block needs a 'label'", path=path, line=line)
     keys = _key_lines(node, keys=True)
+    if "timeout" in raw and "code" not in raw:
+        raise FlowError(f"block '{label}': 'timeout' is an option of code blocks (steps take "
+                        "their own `timeout:`)", path=path, line=_line(keys.get("timeout")))
     for key in raw:
         if key not in BLOCK_KINDS and key not in BLOCK_OPTIONS:
             raise FlowError(f"block '{label}': unknown key '{key}'", path=path,
@@ -162,7 +201,12 @@ def _block(raw: Any, node: yaml.Node, path: Path | None, refs: _References) -> B
             refs.check(spec.text, label, spec.line)
     elif kind == "task":
         block.task = str(raw["task"])
-        block.max_steps = int(raw.get("max_steps", block.max_steps))
+        max_steps = raw.get("max_steps", block.max_steps)
+        if isinstance(max_steps, bool) or not isinstance(max_steps, int) or max_steps < 1:
+            raise FlowError(f"block '{label}': max_steps must be a whole number of actions "
+                            f"(1 or more), not {max_steps!r}", path=path,
+                            line=_line(keys.get("max_steps")) or line)
+        block.max_steps = max_steps
         refs.check(block.task, label, line)
         refs.outputs.add(label)
     elif kind == "for_each":
@@ -193,6 +237,12 @@ def _block(raw: Any, node: yaml.Node, path: Path | None, refs: _References) -> B
             raise FlowError(f"block '{label}': {exc}", path=path, line=line) from exc
     elif kind == "code":
         block.code = str(raw["code"])
+        if raw.get("timeout") is not None:
+            try:
+                block.timeout = parse_duration(raw["timeout"])
+            except ValueError as exc:
+                raise FlowError(f"block '{label}': {exc}", path=path,
+                                line=_line(keys.get("timeout")) or line) from exc
         try:
             compile(block.code, f"<block {label}>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
         except SyntaxError as exc:
@@ -218,15 +268,19 @@ def _params(raw: Any, node: yaml.Node | None, path: Path | None) -> dict[str, Pa
     item_nodes = _key_lines(node) if node is not None else {}
     for name, spec in raw.items():
         if isinstance(spec, dict):
-            unknown = set(spec) - {"default", "required", "description"}
+            unknown = set(spec) - PARAM_OPTIONS
             if unknown:
                 raise FlowError(f"parameter '{name}': unknown option '{sorted(unknown)[0]}'",
                                 path=path, line=_line(item_nodes.get(name)),
-                                hint="a parameter has: default, required, description")
+                                hint="a parameter has: " + ", ".join(sorted(PARAM_OPTIONS)))
+            if not isinstance(spec.get("secret", False), bool):
+                raise FlowError(f"parameter '{name}': 'secret' must be true or false",
+                                path=path, line=_line(item_nodes.get(name)))
             params[str(name)] = ParamSpec(
                 default=spec.get("default"),
                 required=bool(spec.get("required", spec.get("default") is None)),
-                description=str(spec.get("description", "")))
+                description=str(spec.get("description", "")),
+                secret=spec.get("secret", False))
         else:
             params[str(name)] = ParamSpec(default=spec, required=spec is None)
     return params
@@ -245,7 +299,7 @@ def _steps(raw: Any, node: yaml.Node, path: Path | None) -> list[StepSpec]:
                 problem = (f"unknown step option '{sorted(unknown)[0]}'" if unknown
                            else "a step mapping needs 'step: <plain-English step>'")
                 raise FlowError(problem, path=path, line=line, step=index,
-                                hint="a step is a string, or a mapping with: step, cache, timeout")
+                                hint="a step is a string, or a mapping with: step, cache, timeout, expect")
             text, options = item["step"], item
         else:
             text = item
@@ -261,10 +315,22 @@ def _steps(raw: Any, node: yaml.Node, path: Path | None) -> list[StepSpec]:
         if "cache" in options and not isinstance(options["cache"], bool):
             raise FlowError("'cache' must be true or false", path=path, line=line, step=index,
                             text=text)
+        expect = options.get("expect")
+        if expect is not None:
+            if not isinstance(expect, str):
+                raise FlowError("'expect' must be a Playwright locator string, e.g. "
+                                "get_by_role(\"button\", name=\"Save\")", path=path, line=line,
+                                step=index, text=text)
+            try:
+                locator_expr.parse(expect)
+            except locator_expr.LocatorSyntaxError as exc:
+                raise FlowError(f"'expect' is not a Playwright locator: {exc}", path=path,
+                                line=line, step=index, text=text) from None
         try:
             parse_step(text)
         except FlowError as exc:
             raise exc.located(path=path, line=line, step=index, text=text) from None
         steps.append(StepSpec(text=text.strip(), index=index, line=line or 0,
-                              cache=options.get("cache", True), timeout=timeout))
+                              cache=options.get("cache", True), timeout=timeout,
+                              expect=expect))
     return steps

@@ -14,6 +14,8 @@ class ParamSpec(BaseModel):
     default: Any = None
     required: bool = False
     description: str = ""
+    #: A secret (a password, a token): keyed by name, never by value, and shown as `***`.
+    secret: bool = False
 
 
 class StepSpec(BaseModel):
@@ -24,6 +26,9 @@ class StepSpec(BaseModel):
     line: int = 0
     cache: bool = True
     timeout: float | None = None
+    #: The Playwright locator of the element a person means; the step fails, before acting,
+    #: when the element it found is another one.
+    expect: str | None = None
 
 
 BlockKind = Literal["steps", "task", "for_each", "if", "extract", "wait", "code", "goto"]
@@ -50,6 +55,7 @@ class Block(BaseModel):
     schema_: dict[str, Any] | None = Field(default=None, alias="schema")
     seconds: float | None = None  # wait:
     code: str | None = None
+    timeout: float | None = None  # code: seconds before the block is stopped (default: the step timeout)
     url: str | None = None  # goto:
     cache: bool = True
     digest: str = ""  # hash of what the block does; cosmetic edits leave it unchanged
@@ -65,6 +71,10 @@ class Flow(BaseModel):
     blocks: list[Block] = Field(default_factory=list)
     workflow: bool = False  # written with `blocks:` (block-chained cache keys)
     path: Path | None = None
+
+    @property
+    def secret_params(self) -> frozenset[str]:
+        return frozenset(name for name, spec in self.params.items() if spec.secret)
 
     def bind(self, given: dict[str, Any]) -> dict[str, Any]:
         """Parameter values for a run: defaults, overridden by `given`; unknown or missing

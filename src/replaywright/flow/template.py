@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from replaywright.errors import FlowError
+from replaywright.flow.secrets import is_secret, scrub
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w]*(?:\.[\w-]+)*)\s*\}\}")
 VOLATILE = {
@@ -29,12 +30,25 @@ VOLATILE = {
 
 @dataclass
 class Context:
-    """What a template may refer to."""
+    """What a template may refer to. It also remembers the secret values it rendered
+    (`revealed`: value → the variable it came from), so what a run prints can mask them."""
 
     params: Mapping[str, Any] = field(default_factory=dict)
     env: Mapping[str, str] = field(default_factory=dict)
     outputs: Mapping[str, Any] = field(default_factory=dict)
     loop: Mapping[str, Any] = field(default_factory=dict)
+    #: Parameters marked `secret: true` in the flow.
+    secret_params: frozenset[str] = frozenset()
+    revealed: dict[str, str | None] = field(default_factory=dict)
+
+    def reveal(self, value: str, name: str | None = None) -> None:
+        """Note a secret value (from variable `name`, if any) to be masked from now on."""
+        if value:
+            self.revealed.setdefault(value, name)
+
+    def mask(self, value: Any) -> Any:
+        """`value` with every secret value seen so far replaced by `***`."""
+        return scrub(value, self.revealed)
 
 
 @dataclass
@@ -42,6 +56,8 @@ class Rendered:
     text: str
     used: dict[str, str]
     volatile: bool
+    #: The variables of `used` that hold secrets (keyed by name only).
+    secret: set[str] = field(default_factory=set)
 
 
 def variables(text: str) -> list[str]:
@@ -83,6 +99,7 @@ def _lookup(name: str, ctx: Context) -> Any:
 def render(text: str, ctx: Context) -> Rendered:
     """Substitute every placeholder; raise FlowError naming an undefined variable."""
     used: dict[str, str] = {}
+    secret: set[str] = set()
     volatile = False
 
     def substitute(match: re.Match[str]) -> str:
@@ -94,9 +111,34 @@ def render(text: str, ctx: Context) -> Rendered:
             volatile = True
         else:
             used[name] = rendered
+            if is_secret(name, ctx.secret_params):
+                secret.add(name)
+                ctx.reveal(rendered, name)
         return rendered
 
-    return Rendered(PLACEHOLDER.sub(substitute, text), used, volatile)
+    check_filters(text)
+    return Rendered(PLACEHOLDER.sub(substitute, text), used, volatile, secret)
+
+
+#: Anything between `{{` and `}}`; a placeholder is one variable name and nothing else.
+BRACES = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+
+
+def check_filters(text: str) -> None:
+    """Templates take a variable name and nothing else: `{{ x | upper }}` or `{{ 1 + 2 }}`
+    would otherwise be typed literally, so each is an error naming what is not understood."""
+    for match in BRACES.finditer(text):
+        if PLACEHOLDER.fullmatch(match.group(0)):
+            continue
+        inner = match.group(1).strip()
+        _, bar, rest = inner.partition("|")
+        if bar:
+            raise FlowError(f"unknown filter '{rest.strip()}' in '{match.group(0)}': templates "
+                            "take no filters", hint="write {{ params.x }}, {{ env.X }}, "
+                            "{{ outputs.label }} or a loop variable")
+        raise FlowError(f"'{match.group(0)}' is not a template variable",
+                        hint="write {{ params.x }}, {{ env.X }}, {{ outputs.label }} or a "
+                        "loop variable")
 
 
 def _to_text(value: Any) -> str:

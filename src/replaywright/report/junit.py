@@ -9,14 +9,14 @@ healed counts, resolver calls, whether the cache was saved) are suite properties
 
 from __future__ import annotations
 
-import os
+import io
 import re
 import socket
-import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from replaywright.engine.results import RunResult, StepResult
+from replaywright.report.files import write_atomic
 
 # Characters XML 1.0 does not allow (ElementTree would write them and produce a broken file).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -113,15 +113,6 @@ def junit_tree(results: list[RunResult]) -> ET.ElementTree:
 
 def write_junit(path: str | Path, results: list[RunResult]) -> Path:
     """Write JUnit XML atomically (a half-written file never replaces a good one)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tree = junit_tree(results)
-    tmp = path.parent / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
-    try:
-        with open(tmp, "wb") as handle:
-            tree.write(handle, encoding="utf-8", xml_declaration=True)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    buffer = io.BytesIO()
+    junit_tree(results).write(buffer, encoding="utf-8", xml_declaration=True)
+    return write_atomic(path, buffer.getvalue())
