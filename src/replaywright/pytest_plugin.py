@@ -27,6 +27,11 @@ Options: --rw-cache URL, --rw-token, --rw-no-cache, --rw-save-cache, --rw-base-u
 --rw-timeout, --rw-json FILE (per-test step summaries), --rw-junit FILE (a suite per test, a case
 per step). Per-test summaries also go to the terminal summary and, as `replaywright.*`
 properties, to pytest's own `--junitxml`.
+
+With pytest-xdist (`pytest -n 4`) every worker process drives its own browser and writes the
+shared cache (compare-and-set per entry; each test's keys are its own), and sends each test's
+steps to the controller on its teardown report; the controller prints the summaries and
+writes the one --rw-json / --rw-junit file.
 """
 
 from __future__ import annotations
@@ -54,6 +59,10 @@ T = TypeVar("T")
 _PORTS = pytest.StashKey[list[int]]()
 _RUNS = pytest.StashKey[list[dict[str, Any]]]()
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+_RESULT = pytest.StashKey[RunResult]()
+#: The attribute of a teardown report that carries the test's steps to the process that
+#: reports (pytest-xdist sends a report's attributes from its workers to the controller).
+_REPORT_ATTR = "replaywright"
 _PORT_FLAG = "--remote-debugging-port="
 _CONNECT_TIMEOUT = 10.0
 
@@ -95,6 +104,7 @@ def _has_pytest_playwright(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_PORTS] = []
     config.stash[_RUNS] = []
+    config.pluginmanager.register(_Collector(config.stash[_RUNS]), "replaywright-collector")
     if not _has_pytest_playwright(config):
         config.pluginmanager.register(_fallback_fixtures(), "replaywright-page")
 
@@ -388,7 +398,28 @@ class AI:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     report = yield
     item.stash.setdefault(_REPORTS, {})[report.when] = report
+    if report.when == "teardown" and _RESULT in item.stash:
+        setattr(report, _REPORT_ATTR, item.stash[_RESULT].to_json())
     return report
+
+
+class _Collector:
+    """Collects each test's steps where reports are collected: in this process, or with
+    pytest-xdist in the controller, from every worker's reports."""
+
+    def __init__(self, runs: list[dict[str, Any]]) -> None:
+        self.runs = runs
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        data = getattr(report, _REPORT_ATTR, None)
+        if report.when == "teardown" and data is not None:
+            self.runs.append({"nodeid": report.nodeid,
+                              "result": RunResult.model_validate(data)})
+
+
+def _xdist_worker(config: pytest.Config) -> bool:
+    """A pytest-xdist worker: the controller reports and writes the files."""
+    return hasattr(config, "workerinput")
 
 
 def _passed(item: pytest.Item) -> bool:
@@ -435,7 +466,7 @@ def ai(request: pytest.FixtureRequest, page: Any, rw_bridge: _Bridge) -> Iterato
     for name in ("steps", "cached", "resolved", "healed", "failed", "live", "resolver_calls",
                  "cache_saved"):
         node.user_properties.append((f"replaywright.{name}", summary[name]))
-    config.stash[_RUNS].append({"nodeid": node.nodeid, "result": result})
+    node.stash[_RESULT] = result
 
 
 # -- reporting ------------------------------------------------------------------------------
@@ -461,7 +492,7 @@ def _totals(runs: list[dict[str, Any]]) -> dict[str, int]:
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     runs = config.stash.get(_RUNS, [])
-    if not runs:
+    if not runs or _xdist_worker(config):
         return
     terminalreporter.section("replaywright")
     for run in runs:
@@ -484,6 +515,8 @@ def _atomic_write(path: Path, text: str) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
+    if _xdist_worker(config):
+        return
     runs = config.stash.get(_RUNS, [])
     json_path = config.getoption("rw_json", None)
     if json_path:
