@@ -1,6 +1,8 @@
 """Stable selectors: derived from a fingerprint when a step is recorded, turned back into
 Playwright locators (and readable code) on replay. Preference follows Playwright's advice:
-test id, role + name, label, placeholder, alt/title, then a non-generated id."""
+test id, role + name, label, placeholder, alt/title, text, then a `filter(has_text=...)`
+chain scoped to the element's repeated container, then a non-generated id; a CSS path or
+absolute XPath only as the last resort."""
 
 from __future__ import annotations
 
@@ -8,13 +10,18 @@ import re
 from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
-from playwright.async_api import Frame, Locator, Page
+from playwright.async_api import ElementHandle, Frame, Locator, Page
+from playwright.async_api import Error as PlaywrightError
 
-from replaywright.match.fingerprint import Fingerprint, Selector
+from replaywright.browser import locator_expr
+from replaywright.model import Fingerprint, Selector
 
 ROLES = {"button", "link", "checkbox", "radio", "textbox", "combobox", "listbox", "option",
          "menuitem", "tab", "switch", "searchbox", "slider", "spinbutton", "heading", "img",
          "cell", "row", "treeitem", "menuitemcheckbox", "menuitemradio"}
+INTERACTIVE_ROLES = ROLES - {"heading", "img", "cell", "row"}
+#: Selector kinds Playwright recommends: a step recorded with one reads like hand-written code.
+IDIOMATIC = {"test_id", "role", "label", "placeholder", "alt", "title", "text", "chain"}
 _GENERATED_ID = re.compile(r"(\d{3,}|[0-9a-f]{8,}|^:r|^ember|^react|^ext-|__)", re.IGNORECASE)
 
 
@@ -42,6 +49,12 @@ def stable_selectors(fp: Fingerprint, peers: Sequence[Fingerprint] = (),
         found.append(Selector(kind="placeholder", value=fp.placeholder))
     if fp.alt and unique(lambda p: p.alt == fp.alt):
         found.append(Selector(kind="alt", value=fp.alt))
+    if fp.title and len(fp.title) <= 80 and unique(lambda p: p.title == fp.title):
+        found.append(Selector(kind="title", value=fp.title))
+    text = fp.text.strip()
+    if (not found and text and len(text) <= 60 and fp.role not in INTERACTIVE_ROLES
+            and unique(lambda p: p.text.strip() == text)):
+        found.append(Selector(kind="text", value=text))
     if fp.id and not _GENERATED_ID.search(fp.id):
         found.append(Selector(kind="id", value=fp.id))
     found = found[:limit]
@@ -83,6 +96,7 @@ def locate(page: Page, selector: Selector) -> tuple[Frame, Locator] | None:
         "text": lambda: frame.get_by_text(value, exact=True),
         "css": lambda: frame.locator(value),
         "xpath": lambda: frame.locator(f"xpath={value}"),
+        "chain": lambda: locator_expr.build(frame, value),
     }
     return frame, locators[selector.kind]()
 
@@ -108,4 +122,48 @@ def locator_code(selector: Selector | None, fp: Fingerprint) -> str:
         "text": f".get_by_text({v}, exact=True)",
         "css": f".locator({v})",
         "xpath": f".locator({'xpath=' + selector.value!r})",
+        "chain": f".{selector.value}",
     }[selector.kind]
+
+
+def _q(text: str) -> str:
+    """A Python string literal in double quotes, as Playwright's docs write them."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+#: Roles Playwright finds containers by; other containers are found by tag and class.
+_ITEM_ROLES = {"row", "listitem", "article", "option", "treeitem"}
+
+
+async def scoped_selector(frame: Frame, handle: ElementHandle, fp: Fingerprint,
+                          item: Fingerprint, words: str) -> Selector | None:
+    """`get_by_role("listitem").filter(has_text="Milk").get_by_role("checkbox")`: the
+    element inside the repeated container that holds `words`, kept only when it names
+    exactly this element on the page now."""
+    if not words or len(words) > 60:
+        return None
+    if item.role in _ITEM_ROLES:
+        outer = f"get_by_role({_q(item.role)})"
+    else:
+        classes = [c for c in item.classes if not _GENERATED_ID.search(c) and re.fullmatch(
+            r"[A-Za-z][\w-]*", c)]
+        outer = f"locator({_q(item.tag + ''.join('.' + c for c in classes[:2]))})"
+    outer += f".filter(has_text={_q(words)})"
+    inner = []
+    name = fp.accessible_name
+    if fp.role in ROLES and name and len(name) <= 60:
+        inner.append(f"get_by_role({_q(fp.role)}, name={_q(name)}, exact=True)")
+    if fp.role in ROLES:
+        inner.append(f"get_by_role({_q(fp.role)})")
+    classes = [c for c in fp.classes if not _GENERATED_ID.search(c) and re.fullmatch(
+        r"[A-Za-z][\w-]*", c)]
+    if classes:
+        inner.append(f"locator({_q(fp.tag + '.' + classes[0])})")
+    for code in (f"{outer}.{i}" for i in inner):
+        try:
+            found = await locator_expr.handles(frame, code)
+        except (PlaywrightError, locator_expr.LocatorSyntaxError):
+            continue
+        if len(found) == 1 and await locator_expr.same_node(found[0], handle):
+            return Selector(kind="chain", value=code, frame=fp.frame)
+    return None

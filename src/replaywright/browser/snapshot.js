@@ -1,73 +1,114 @@
-// One in-page pass over a frame: every visible interactive or text-bearing element, with the
-// signals of a replaywright fingerprint. Walks open shadow roots. Elements are kept in
-// window.__rwEls so the caller can act on them by index. With arg.target, describes that one
-// element only (the replay fast path).
+// A linear pass over a frame: the elements a step could mean, with the signals of a
+// replaywright fingerprint, plus the page's shape (the element tree around them, landmark
+// and region context) so relations like "in the row with X" or "in the sidebar" are
+// answered without asking the page again. Walks open shadow roots. Elements are kept in
+// window.__rwEls so the caller can act on them by index.
+//
+// Three phases, each linear: (1) one walk over every element with a stack — tree ids,
+// visibility, region context and headings inherited, nothing queried per element;
+// (2) the choice of what to describe: everything, or with `focus` only the elements whose
+// words or kind could fit the step (and the rows around them); (3) the full description of
+// the chosen few — names, paths, colours, neighbours from a grid.
+//
+// Visibility follows Playwright's: a non-empty box and visibility:visible (opacity 0 is
+// visible). Two kinds of invisible element are kept, flagged `hidden`: a form control whose
+// visible label stands in for it (custom-styled checkboxes, file inputs), and a control
+// hidden inside a shown parent (buttons revealed on hover).
+//
+// arg: {offsetX, offsetY, frame, target, focus: {words: [...], phrases: [...], kinds: [...]}}
+// With `target`, describes that one element only (the replay fast path).
 (arg) => {
-  const { offsetX = 0, offsetY = 0, frame = "", target = null } = arg || {};
+  const { offsetX = 0, offsetY = 0, frame = "", target = null, focus = null } = arg || {};
   const MAX_TEXT = 200;
-  const INTERACTIVE_TAGS = new Set(["a", "button", "input", "select", "textarea", "summary", "option"]);
+  const INTERACTIVE_TAGS = new Set(["a", "button", "input", "select", "textarea", "summary", "option", "label"]);
   const INTERACTIVE_ROLES = new Set(["button", "link", "checkbox", "radio", "textbox", "combobox",
     "listbox", "option", "menuitem", "menuitemcheckbox", "menuitemradio", "tab", "switch",
-    "searchbox", "slider", "spinbutton", "treeitem", "row", "gridcell", "cell"]);
-  const SKIP = new Set(["script", "style", "noscript", "template", "head", "meta", "link", "title", "br", "html", "body"]);
+    "searchbox", "slider", "spinbutton", "treeitem", "gridcell"]);
+  const STRUCTURE_ROLES = new Set(["row", "listitem", "table", "grid", "list", "dialog", "alertdialog",
+    "alert", "status", "tabpanel", "menu", "menubar", "tablist", "toolbar", "article", "region",
+    "navigation", "banner", "contentinfo", "complementary", "main", "form", "search", "group",
+    "columnheader", "rowheader", "cell", "img", "tooltip", "progressbar", "heading", "note", "figure"]);
+  const ITEM_ROLES = new Set(["row", "listitem", "article", "option", "treeitem"]);
+  const SKIP = new Set(["script", "style", "noscript", "template", "head", "meta", "link", "title", "br", "html", "body", "option", "optgroup", "datalist", "path", "use", "defs", "g", "symbol", "clippath", "lineargradient", "stop", "circle", "rect", "line", "polyline", "polygon", "ellipse", "mask", "text", "tspan"]);
   const TEST_ID_ATTRS = ["data-testid", "data-test-id", "data-test", "data-qa", "data-cy"];
+  const LANDMARK_TAGS = new Set(["header", "nav", "main", "aside", "footer", "form", "section", "dialog", "fieldset", "table"]);
+  const LANDMARK_ROLES = new Set(["banner", "navigation", "main", "complementary", "contentinfo", "form", "region", "dialog", "alertdialog", "group", "search", "toolbar", "menu", "menubar", "tablist", "tabpanel", "grid", "table", "list"]);
+  const OLD_LANDMARK_ROLES = new Set(["banner", "navigation", "main", "complementary", "contentinfo", "form", "region", "dialog", "group"]);
+  const REGION_WORDS = /(breadcrumb|crumbs|toc|sidebar|side-bar|sidenav|toolbar|navbar|topbar|header|footer|menu|dialog|modal|drawer|panel|filter|search|pagination|pager|tabs|card|popover|dropdown|actions|nav|content)/i;
+  const CLICKY_CLASS = /(^|[\s_-])(btn|button|icon|close|clickable|action|toggle|trigger)([\s_-]|$)/i;
   const clean = (s) => (s || "").replace(/\s+/g, " ").trim();
   const cap = (s, n = MAX_TEXT) => { s = clean(s); return s.length > n ? s.slice(0, n) : s; };
+  // attributes, not properties: a <form> with an input named "id" answers form.id with it
+  const idOf = (el) => el.getAttribute("id") || "";
+  const lower = (el) => el.localName || el.tagName.toLowerCase();
 
-  const implicitRole = (el) => {
-    const tag = el.tagName.toLowerCase();
+  const implicitRole = (el, tag) => {
     const type = (el.getAttribute("type") || "text").toLowerCase();
-    if (tag === "a") return el.hasAttribute("href") ? "link" : "";
+    if (tag === "a" || tag === "area") return el.hasAttribute("href") ? "link" : "";
     if (tag === "button" || tag === "summary") return "button";
     if (tag === "select") return el.multiple || el.size > 1 ? "listbox" : "combobox";
     if (tag === "textarea") return "textbox";
     if (tag === "option") return "option";
     if (tag === "img") return el.getAttribute("alt") === "" ? "presentation" : "img";
-    if (/^h[1-6]$/.test(tag)) return "heading";
+    if (tag.length === 2 && tag[0] === "h" && tag[1] >= "1" && tag[1] <= "6") return "heading";
     if (tag === "input") {
       if (["button", "submit", "reset", "image"].includes(type)) return "button";
       if (type === "checkbox") return "checkbox";
       if (type === "radio") return "radio";
       if (type === "range") return "slider";
       if (type === "number") return "spinbutton";
-      if (type === "search") return "searchbox";
+      if (type === "search") return el.hasAttribute("list") ? "combobox" : "searchbox";
       if (type === "file" || type === "hidden" || type === "color") return "";
       return el.hasAttribute("list") ? "combobox" : "textbox";
     }
-    const map = { nav: "navigation", main: "main", header: "banner", footer: "contentinfo",
-      aside: "complementary", form: "form", dialog: "dialog", table: "table", tr: "row",
-      td: "cell", th: "columnheader", ul: "list", ol: "list", li: "listitem", p: "paragraph",
-      label: "", fieldset: "group", legend: "" };
-    return map[tag] || "";
+    switch (tag) {
+      case "nav": return "navigation"; case "main": return "main"; case "header": return "banner";
+      case "footer": return "contentinfo"; case "aside": return "complementary"; case "form": return "form";
+      case "dialog": return "dialog"; case "table": return "table"; case "tr": return "row";
+      case "td": return "cell"; case "th": return "columnheader"; case "ul": case "ol": case "menu": return "list";
+      case "li": return "listitem"; case "p": return "paragraph"; case "fieldset": return "group";
+      case "article": return "article"; case "svg": return "img"; case "progress": return "progressbar";
+      case "figure": return "figure";
+      case "section": return el.hasAttribute("aria-label") || el.hasAttribute("aria-labelledby") ? "region" : "";
+      default: return "";
+    }
   };
-  const roleOf = (el) => clean(el.getAttribute("role")).split(" ")[0] || implicitRole(el);
+  const isHeadingTag = (tag) => tag.length === 2 && tag[0] === "h" && tag[1] >= "1" && tag[1] <= "6";
+  const roleAttrOf = (el) => { const r = el.getAttribute("role"); return r ? clean(r).split(" ")[0] : ""; };
   const rootOf = (el) => el.getRootNode();
   const byId = (el, id) => { const r = rootOf(el); return (r.getElementById ? r.getElementById(id) : null) || document.getElementById(id); };
-
-  const labelText = (el) => {
-    const parts = [];
-    const lb = el.getAttribute("aria-labelledby");
-    if (lb) lb.split(/\s+/).forEach((id) => { const t = byId(el, id); if (t) parts.push(t.innerText || t.textContent); });
-    if (el.labels && el.labels.length) {
-      for (const label of el.labels) {
-        let t = label.textContent || "";
-        if (label.contains(el) && el.value) t = t.replace(el.value, "");
-        parts.push(t);
-      }
-    } else if (el.id) {
-      const r = rootOf(el);
-      const lab = r.querySelector ? r.querySelector(`label[for="${CSS.escape(el.id)}"]`) : null;
-      if (lab) parts.push(lab.textContent);
-    }
-    return cap(parts.join(" "));
-  };
+  const textOfIds = (el, ids) => ids.split(/\s+/).map((id) => { const n = byId(el, id); return n ? (n.innerText || n.textContent) : ""; }).join(" ");
   const ownText = (el) => {
     let t = "";
-    for (const n of el.childNodes) if (n.nodeType === 3) t += n.textContent;
-    return clean(t);
+    for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType === 3) t += n.textContent;
+    return t.trim();
   };
-  const visibleText = (el) => {
-    const tag = el.tagName.toLowerCase();
+  const shownBox = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  // Playwright's rule (injected script's isElementVisible): a box with area, and visible by
+  // style. Opacity does not count.
+  const styleVisible = (el) => !el.checkVisibility || el.checkVisibility({ visibilityProperty: true });
+
+  // <label for=q><img alt="Search"></label>: the label's words are its image's alt.
+  const labelImageText = (label) => {
+    const img = label.querySelector("img[alt], svg title, [aria-label]");
+    if (!img) return "";
+    return img.getAttribute("alt") || img.getAttribute("aria-label") || img.textContent || "";
+  };
+  const labelText = (el) => {
+    const parts = [];
+    if (el.labels && el.labels.length) {
+      for (const label of el.labels) {
+        let t = label.innerText !== undefined ? label.innerText : label.textContent;
+        if (!clean(t)) t = labelImageText(label);
+        if (label.contains(el) && el.value && ["text", "email", "number", "search", "tel", "url", "password", ""].includes((el.type || "").toLowerCase())) t = t.replace(el.value, "");
+        parts.push(t);
+      }
+    }
+    const lb = el.getAttribute("aria-labelledby");
+    if (lb && !parts.length) parts.push(textOfIds(el, lb));
+    return cap(parts.join(" "));
+  };
+  const visibleText = (el, tag, style) => {
     if (tag === "input" || tag === "textarea") {
       const type = (el.getAttribute("type") || "").toLowerCase();
       if (["checkbox", "radio", "file", "password"].includes(type)) return "";
@@ -75,128 +116,151 @@
     }
     if (tag === "select") return cap(el.selectedOptions && el.selectedOptions[0] ? el.selectedOptions[0].text : "");
     // innerText skips hidden text but applies text-transform; the words as written matter more
-    if (el.innerText === undefined || getComputedStyle(el).textTransform !== "none") return cap(el.textContent);
+    if (el.innerText === undefined || style.textTransform !== "none") return cap(el.textContent);
     return cap(el.innerText);
   };
-  const accessibleName = (el, label, text) => {
-    const aria = el.getAttribute("aria-label");
+  const NAME_FROM_CONTENT = new Set(["button", "link", "checkbox", "radio", "tab", "menuitem", "menuitemcheckbox", "menuitemradio", "option", "switch", "treeitem", "cell", "gridcell", "columnheader", "rowheader", "heading", "row", "tooltip", "img"]);
+  // Name from content for text-less controls: inner images' alt, svg titles, aria-labels.
+  const contentName = (el) => {
+    const inner = el.querySelector("img[alt], svg title, [aria-label]");
+    if (!inner) return "";
+    return cap(inner.getAttribute("alt") || inner.getAttribute("aria-label") || inner.textContent || "");
+  };
+  const accessibleName = (el, tag, role, label, text) => {
     const lb = el.getAttribute("aria-labelledby");
-    if (lb) { const t = lb.split(/\s+/).map((id) => { const n = byId(el, id); return n ? (n.innerText || n.textContent) : ""; }).join(" "); if (clean(t)) return cap(t); }
+    if (lb) { const t = textOfIds(el, lb); if (clean(t)) return cap(t); }
+    const aria = el.getAttribute("aria-label");
     if (aria && clean(aria)) return cap(aria);
-    const tag = el.tagName.toLowerCase();
     const type = (el.getAttribute("type") || "").toLowerCase();
-    if (tag === "input" && ["button", "submit", "reset"].includes(type)) return cap(el.value || type);
-    if (["input", "select", "textarea"].includes(tag)) return label || cap(el.getAttribute("placeholder") || el.getAttribute("title") || "");
+    if (tag === "input" && ["button", "submit", "reset"].includes(type)) return cap(el.value || ({ submit: "Submit", reset: "Reset" })[type] || "");
+    if (tag === "input" && type === "image") return cap(el.getAttribute("alt") || el.value || "Submit");
+    if (["input", "select", "textarea"].includes(tag)) return label || cap(el.getAttribute("title") || el.getAttribute("placeholder") || "");
     if (tag === "img") return cap(el.getAttribute("alt") || el.getAttribute("title") || "");
-    return text || cap(el.getAttribute("title") || "");
+    if (tag === "svg") { const t = el.querySelector("title"); return cap(t ? t.textContent : ""); }
+    if (NAME_FROM_CONTENT.has(role) || INTERACTIVE_TAGS.has(tag)) return text || contentName(el) || cap(el.getAttribute("title") || "");
+    return cap(el.getAttribute("title") || "");
   };
-  const xpathOf = (el) => {
+  // What an icon-only control shows: glyphs from CSS ::before/::after, icon class words of
+  // its inner elements, svg <use> targets. Only asked for controls without words.
+  const iconWords = (el) => {
     const parts = [];
-    for (let n = el; n && n.nodeType === 1; ) {
-      const tag = n.tagName.toLowerCase();
-      let i = 1;
-      for (let s = n.previousElementSibling; s; s = s.previousElementSibling) if (s.tagName === n.tagName) i++;
-      parts.unshift(`${tag}[${i}]`);
-      const parent = n.parentNode;
-      if (parent && parent.nodeType === 11) { parts.unshift("#shadow"); n = parent.host; } else n = n.parentElement;
+    const some = [el];
+    for (let n = el.firstElementChild; n && some.length < 8; ) {
+      some.push(n);
+      n = n.firstElementChild || n.nextElementSibling || (n.parentElement !== el ? n.parentElement.nextElementSibling : null);
     }
-    return "/" + parts.join("/");
-  };
-  const idxpathOf = (el) => {
-    const parts = [];
-    for (let n = el; n && n.nodeType === 1; n = n.parentElement) {
-      if (n.id) { parts.unshift(`//*[@id='${n.id}']`); return parts.join("/"); }
-      let i = 1;
-      for (let s = n.previousElementSibling; s; s = s.previousElementSibling) if (s.tagName === n.tagName) i++;
-      parts.unshift(`${n.tagName.toLowerCase()}[${i}]`);
-    }
-    return "/" + parts.join("/");
-  };
-  const cssPathOf = (el) => {
-    const parts = [];
-    for (let n = el; n && n.nodeType === 1 && parts.length < 6; n = n.parentElement) {
-      if (n.id) { parts.unshift(`#${CSS.escape(n.id)}`); break; }
-      let sel = n.tagName.toLowerCase();
-      const parent = n.parentElement;
-      if (parent) {
-        const same = [...parent.children].filter((c) => c.tagName === n.tagName);
-        if (same.length > 1) sel += `:nth-of-type(${same.indexOf(n) + 1})`;
+    for (const n of some) {
+      for (const pseudo of ["::before", "::after"]) {
+        const c = getComputedStyle(n, pseudo).content;
+        if (c && c !== "none" && c !== "normal" && c !== '""') {
+          const glyph = c.replace(/^["']|["']$/g, "");
+          if (glyph && !/^[\ue000-\uf8ff]+$/.test(glyph) && glyph.length <= 20) parts.push(glyph);
+        }
       }
-      parts.unshift(sel);
+      if (n !== el) {
+        if (n.classList && n.classList.length) parts.push([...n.classList].join(" "));
+        const use = lower(n) === "use" ? (n.getAttribute("href") || n.getAttribute("xlink:href") || "") : "";
+        if (use) parts.push(use.replace(/^.*#/, ""));
+        const dataIcon = n.getAttribute && (n.getAttribute("data-icon") || n.getAttribute("data-lucide") || n.getAttribute("icon"));
+        if (dataIcon) parts.push(dataIcon);
+      }
     }
-    return parts.join(" > ");
+    return cap(parts.join(" "), 120);
   };
   const hash = (s) => { let h = 5381; for (let i = 0; i < s.length; i++) h = ((h << 5) + h + s.charCodeAt(i)) >>> 0; return h.toString(16); };
-  const structuralHash = (el) => {
-    const chain = [];
-    for (let n = el; n && n.nodeType === 1 && chain.length < 8; n = n.parentElement) chain.push(n.tagName.toLowerCase());
-    return hash(chain.join(">") + "|" + [...el.children].map((c) => c.tagName.toLowerCase()).join(","));
-  };
+  const backgrounds = new Map();  // element -> the colour behind it (memoised up the tree)
   const effectiveBackground = (el) => {
+    const chain = [];
+    let found = "rgb(255, 255, 255)";
     for (let n = el; n && n.nodeType === 1; n = n.parentElement || (n.getRootNode() && n.getRootNode().host)) {
+      if (backgrounds.has(n)) { found = backgrounds.get(n); break; }
+      chain.push(n);
       const bg = getComputedStyle(n).backgroundColor;
-      if (bg && bg !== "transparent" && !/rgba\(\d+, \d+, \d+, 0\)/.test(bg)) return bg;
+      if (bg && bg !== "transparent" && !/rgba\(\d+, \d+, \d+, 0\)/.test(bg)) { found = bg; break; }
     }
-    return "rgb(255, 255, 255)";
+    for (const n of chain) backgrounds.set(n, found);
+    return found;
   };
-  const LANDMARKS = new Set(["header", "nav", "main", "aside", "footer", "form", "section", "dialog", "fieldset", "table"]);
-  const landmarkOf = (el) => {
-    for (let n = el.parentElement; n; n = n.parentElement) {
-      const tag = n.tagName.toLowerCase();
-      const role = n.getAttribute("role");
-      if (LANDMARKS.has(tag) || (role && ["banner", "navigation", "main", "complementary", "contentinfo", "form", "region", "dialog", "group"].includes(role))) {
-        const heading = n.querySelector("legend, caption, h1, h2, h3, h4, h5, h6");
-        const name = n.getAttribute("aria-label") || (heading ? heading.innerText || heading.textContent : "");
-        return cap(`${role || tag} ${name}`, 80);
-      }
-    }
-    return "";
-  };
-  const containerOf = (el, own) => {
-    for (let n = el.parentElement, depth = 0; n && depth < 6; n = n.parentElement, depth++) {
-      const tag = n.tagName.toLowerCase();
-      if (["tr", "li", "article"].includes(tag) || ["row", "listitem", "article"].includes(n.getAttribute("role"))) return cap(n.innerText, 300);
-      if (tag === "body" || tag === "form" || tag === "main") return "";
-      const t = clean(n.innerText);
-      if (t.length > own.length + 2 && t.length <= 300 && n.children.length > 1) return t;
-      if (t.length > 300) return "";
-    }
-    return "";
-  };
-  const isVisible = (el, rect) => {
-    if (rect.width <= 0 || rect.height <= 0) {
-      const tag = el.tagName.toLowerCase();
-      if (tag === "input" && ["checkbox", "radio"].includes((el.type || "").toLowerCase()) && el.labels && el.labels.length) return true;
-      return false;
-    }
-    if (el.checkVisibility) return el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
-    const st = getComputedStyle(el);
-    return st.visibility !== "hidden" && st.display !== "none" && st.opacity !== "0";
-  };
-  const isInteractive = (el) => {
-    const tag = el.tagName.toLowerCase();
-    if (INTERACTIVE_TAGS.has(tag)) return !(tag === "input" && (el.type || "").toLowerCase() === "hidden") && !(tag === "a" && !el.hasAttribute("href"));
-    const role = el.getAttribute("role");
+  const isInteractive = (el, tag, role) => {
+    if (INTERACTIVE_TAGS.has(tag)) return !(tag === "input" && (el.type || "").toLowerCase() === "hidden") && !(tag === "a" && !el.hasAttribute("href") && !el.hasAttribute("onclick") && !el.hasAttribute("tabindex") && !el.hasAttribute("role"));
     if (role && INTERACTIVE_ROLES.has(role)) return true;
-    return el.hasAttribute("onclick") || el.hasAttribute("ondblclick") || el.isContentEditable ||
-      (el.hasAttribute("tabindex") && el.tabIndex >= 0) || tag === "label";
+    return el.hasAttribute("onclick") || el.hasAttribute("ondblclick") || (el.isContentEditable && !(el.parentElement && el.parentElement.isContentEditable)) ||
+      (el.hasAttribute("tabindex") && el.tabIndex >= 0);
   };
-  const isTextBearing = (el) => {
-    const tag = el.tagName.toLowerCase();
+  const isStructure = (tag, role) => STRUCTURE_ROLES.has(role) || tag === "li" || tag === "tr" || tag === "table" || tag === "dialog" || tag === "details";
+  // The title of a block whose first child is a heading-like element (h1-h6, legend,
+  // summary, or an element whose class says title/name/header), for blocks of several parts.
+  const TITLE_CLASS = /(^|[\s_-])(title|name|header|heading|caption)([\s_-]|$)/i;
+  const titleOf = (el, tag) => {
+    if (INTERACTIVE_TAGS.has(tag) || el.childElementCount < 2 || SKIP.has(tag)) return "";
+    const first = el.firstElementChild;
+    const t = lower(first);
+    if (!(isHeadingTag(t) || t === "legend" || t === "summary" || t === "caption"
+          || (TITLE_CLASS.test(first.getAttribute("class") || "")))) return "";
+    return cap(first.innerText || first.textContent, 80);
+  };
+  const isTextBearing = (el, tag) => {
     if (tag === "img") return !!el.getAttribute("alt");
-    if (/^h[1-6]$/.test(tag)) return true;
+    if (tag === "svg") return !!el.querySelector("title");
+    if (isHeadingTag(tag)) return true;
     return ownText(el).length > 0;
   };
-
+  // Paths from the node up, from the indices the walk noted: only for what is described.
+  const pathsOf = (id) => {
+    const parts = [], css = [];
+    let idx = "", cssDone = false;
+    for (let n = id; n >= 0; n = parentOf[n]) {
+      const el = nodeEl[n];
+      const t = lower(el);
+      if (!cssDone) {
+        if (idOf(el)) { css.unshift(`#${CSS.escape(idOf(el))}`); cssDone = true; }
+        else {
+          css.unshift(t + (sibSame[n] > 1 ? `:nth-of-type(${sibIndex[n]})` : ""));
+          if (css.length >= 6) cssDone = true;
+        }
+      }
+      if (!idx && idOf(el)) idx = `//*[@id='${idOf(el)}']` + (parts.length ? "/" + parts.join("/") : "");
+      parts.unshift(`${t}[${sibIndex[n]}]`);
+      if (shadowChild[n]) parts.unshift("#shadow");
+    }
+    return { xpath: "/" + parts.join("/"), idxpath: idx || "/" + parts.join("/"), css: css.join(" > ") };
+  };
+  // The same for one element met alone (the fast path), walking its siblings.
+  const pathsOfElement = (el) => {
+    const parts = [], css = [];
+    let idx = "", cssDone = false;
+    for (let n = el; n && n.nodeType === 1; ) {
+      const t = lower(n);
+      let i = 1, same = 0;
+      const parent = n.parentNode;
+      for (let s = n.previousElementSibling; s; s = s.previousElementSibling) if (s.tagName === n.tagName) i++;
+      if (!cssDone) {
+        if (idOf(n)) { css.unshift(`#${CSS.escape(idOf(n))}`); cssDone = true; }
+        else {
+          for (let s = parent && parent.firstElementChild; s; s = s.nextElementSibling) if (s.tagName === n.tagName) same++;
+          css.unshift(t + (same > 1 ? `:nth-of-type(${i})` : ""));
+          if (css.length >= 6) cssDone = true;
+        }
+      }
+      if (!idx && idOf(n)) idx = `//*[@id='${idOf(n)}']` + (parts.length ? "/" + parts.join("/") : "");
+      parts.unshift(`${t}[${i}]`);
+      if (parent && parent.nodeType === 11) { parts.unshift("#shadow"); n = parent.host; } else n = n.parentElement;
+    }
+    return { xpath: "/" + parts.join("/"), idxpath: idx || "/" + parts.join("/"), css: css.join(" > ") };
+  };
+  const chainOf = (el) => {
+    const chain = [];
+    for (let n = el; n && n.nodeType === 1 && chain.length < 8; n = n.parentElement) chain.push(lower(n));
+    return chain.join(">");
+  };
   const pageW = Math.max(document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0, innerWidth);
   const pageH = Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0, innerHeight);
 
-  const describe = (el, heading) => {
-    const rect = el.getBoundingClientRect();
-    const tag = el.tagName.toLowerCase();
-    const role = roleOf(el);
-    const label = ["input", "select", "textarea"].includes(tag) || el.getAttribute("aria-labelledby") ? labelText(el) : "";
-    const text = visibleText(el);
+  const describe = (el, tag, role, rect, paths) => {
+    const style = getComputedStyle(el);
+    const isControl = tag === "input" || tag === "select" || tag === "textarea";
+    const label = isControl || el.getAttribute("aria-labelledby") ? labelText(el) : "";
+    const text = visibleText(el, tag, style);
     const attributes = {};
     for (const a of el.attributes) {
       if (a.name.startsWith("data-") || a.name.startsWith("aria-") || ["type", "role", "for", "name", "value"].includes(a.name)) attributes[a.name] = cap(a.value, 120);
@@ -204,100 +268,324 @@
     let testId = "";
     for (const a of TEST_ID_ATTRS) if (el.getAttribute(a)) { testId = el.getAttribute(a); break; }
     const type = tag === "input" ? (el.getAttribute("type") || "text").toLowerCase() : "";
-    const style = getComputedStyle(el);
-    const inShadow = rootOf(el) instanceof ShadowRoot;
+    const name = accessibleName(el, tag, role, label, text);
+    const ariaChecked = el.getAttribute("aria-checked");
+    const ariaPressed = el.getAttribute("aria-pressed");
+    let interactive = isInteractive(el, tag, role);
+    if (!interactive && style.cursor === "pointer" && tag !== "svg" && tag !== "img") {
+      const parent = el.parentElement;
+      interactive = !parent || getComputedStyle(parent).cursor !== "pointer";
+    }
     return {
       tag, role,
-      accessible_name: accessibleName(el, label, text),
+      accessible_name: name,
       text, label,
       placeholder: cap(el.getAttribute("placeholder") || ""),
       input_type: type,
-      value: tag === "select" ? text : (["input", "textarea"].includes(tag) && !["password"].includes(type) ? cap(el.value || "") : ""),
+      value: tag === "select" ? text : ((tag === "input" || tag === "textarea") && type !== "password" ? cap(el.value || "") : ""),
       is_button: role === "button",
-      id: el.id || "",
+      id: idOf(el),
       name: el.getAttribute("name") || "",
       classes: [...el.classList],
-      href: el.getAttribute("href") ? el.href : "",
+      href: el.getAttribute("href") && el.href !== undefined ? String(el.href.baseVal !== undefined ? el.href.baseVal : el.href) : "",
       alt: el.getAttribute("alt") || "",
       title: el.getAttribute("title") || "",
       test_id: testId,
       attributes,
-      xpath: xpathOf(el),
-      idxpath: idxpathOf(el),
-      css_path: cssPathOf(el),
-      structural_hash: structuralHash(el),
+      xpath: paths.xpath,
+      idxpath: paths.idxpath,
+      css_path: paths.css,
+      structural_hash: hash(chainOf(el) + "|" + [...el.children].map(lower).join(",")),
       x: Math.round(rect.left + scrollX + offsetX), y: Math.round(rect.top + scrollY + offsetY),
       width: Math.round(rect.width), height: Math.round(rect.height),
       page_width: pageW, page_height: pageH,
-      heading: heading || "",
-      landmark: landmarkOf(el),
+      heading: "",
+      landmark: "",
       color: style.color,
       background_color: effectiveBackground(el),
       visible: true,
-      frame, in_shadow: inShadow,
+      frame, in_shadow: rootOf(el) instanceof ShadowRoot,
       // snapshot-only facts, not part of the fingerprint
-      container: containerOf(el, text),
-      interactive: isInteractive(el),
-      disabled: !!el.disabled || el.getAttribute("aria-disabled") === "true",
-      checked: (tag === "input" && ["checkbox", "radio"].includes(type)) ? el.checked : (el.getAttribute("aria-checked") === null ? null : el.getAttribute("aria-checked") === "true"),
-      options: tag === "select" ? [...el.options].map((o) => clean(o.text)).slice(0, 100) : [],
+      interactive,
+      disabled: !!el.disabled || el.getAttribute("aria-disabled") === "true" || !!(isControl && el.closest && el.closest("fieldset[disabled]")),
+      checked: (tag === "input" && (type === "checkbox" || type === "radio")) ? el.checked : (ariaChecked === null ? (ariaPressed === null ? null : ariaPressed === "true") : ariaChecked === "true"),
+      options: tag === "select" ? [...el.options].map((o) => clean(o.text)).slice(0, 200) : [],
+      icon: !clean(name) && !clean(text) && (interactive || INTERACTIVE_ROLES.has(role)) ? iconWords(el) : "",
+      expanded: el.getAttribute("aria-expanded"),
+      haspopup: el.getAttribute("aria-haspopup") || (tag === "select" ? "listbox" : ""),
+      editable: el.isContentEditable || false,
     };
   };
 
   if (target) {
+    const tag = lower(target);
+    const role = roleAttrOf(target) || implicitRole(target, tag);
     const rect = target.getBoundingClientRect();
-    const d = describe(target, "");
-    d.visible = isVisible(target, rect);
+    const d = describe(target, tag, role, rect, pathsOfElement(target));
+    d.visible = styleVisible(target) && rect.width > 0 && rect.height > 0;
+    // its landmark and its row, walking up once
+    for (let n = target.parentElement; n; n = n.parentElement) {
+      const t = lower(n), r = roleAttrOf(n);
+      if (!d.container && (t === "tr" || t === "li" || t === "article" || r === "row" || r === "listitem" || r === "article")) d.container = cap(n.innerText, 300);
+      if (!d.landmark && (LANDMARK_TAGS.has(t) || OLD_LANDMARK_ROLES.has(r))) {
+        const heading = n.querySelector("legend, caption, h1, h2, h3, h4, h5, h6");
+        d.landmark = cap(`${r || t} ${n.getAttribute("aria-label") || (heading ? heading.innerText || heading.textContent : "")}`, 80);
+      }
+    }
     return d;
   }
 
+  // ---- phase 1: the walk ------------------------------------------------------------------
+  const started = performance.now();
+  const nodeEl = [];     // node id -> element
+  const parentOf = [];   // node id -> parent node id
+  const endOf = [];      // node id -> end of its subtree (pre-order: subtree = [id, end))
+  const regions = {};    // node id -> [kind, name, class/id words, parent region, landmark, open]
+  const cand = [];       // candidate node ids, in document order
+  const candInfo = new Map(); // node id -> {tag, role, interactive, hidden, heading, region, shown}
+  let lastHeading = "";
+  const root = document.documentElement;
+  const sibIndex = [];    // node id -> position among same-tag siblings (1-based)
+  const sibSame = [];     // node id -> how many same-tag siblings it has (itself included)
+  const shadowChild = []; // node id -> a direct child of a shadow root?
+  // a stack entry: [element, parent node id, region, parent shown?, closing?, index, same, shadow]
+  const stack = [[root, -1, -1, true, false, 1, 1, false]];
+  while (stack.length) {
+    const entry = stack.pop();
+    const el = entry[0];
+    if (entry[4]) { endOf[entry[1]] = nodeEl.length; continue; }
+    const id = nodeEl.length;
+    nodeEl.push(el); parentOf.push(entry[1]); endOf.push(id + 1);
+    sibIndex.push(entry[5]); sibSame.push(entry[6]); shadowChild.push(entry[7]);
+    stack.push([el, id, 0, false, true]);
+    const tag = lower(el);
+    const roleAttr = roleAttrOf(el);
+    const role = roleAttr || implicitRole(el, tag);
+    let region = entry[2];
+    const isLandmark = LANDMARK_TAGS.has(tag) || LANDMARK_ROLES.has(role);
+    const classWords = (el.getAttribute("class") || "") + " " + idOf(el);
+    const titled = titleOf(el, tag);
+    if (titled && !isLandmark) {
+      // a block named by its first child (a facet, an admonition, a card): a region people
+      // name by that title, and a candidate for checks
+      regions[id] = ["", titled, cap(classWords, 120), region, "", false];
+      region = id;
+    } else if (isLandmark || (!INTERACTIVE_TAGS.has(tag) && classWords.length > 1 && REGION_WORDS.test(classWords))) {
+      const aria = el.getAttribute("aria-label") || (el.getAttribute("aria-labelledby") ? textOfIds(el, el.getAttribute("aria-labelledby")) : "");
+      const landmark = LANDMARK_TAGS.has(tag) || OLD_LANDMARK_ROLES.has(roleAttr) ? (roleAttr || tag) : "";
+      regions[id] = [isLandmark ? (roleAttr || role || tag) : "", cap(aria, 80), cap(classWords, 120), region, landmark, !aria];
+      region = id;
+    }
+    let shown = entry[3];
+    let visible = false;
+    let rect = null;
+    const skip = el === root || SKIP.has(tag);
+    if (!skip) {
+      rect = el.getBoundingClientRect();
+      visible = rect.width > 0 && rect.height > 0 && styleVisible(el);
+      shown = visible;
+    }
+    // visually hidden (1 px, or off the page: the "sr-only" pattern): Playwright calls it
+    // visible, a person never sees it; it is kept as a hidden candidate
+    const offscreen = visible && (rect.width <= 1 || rect.height <= 1 || rect.right + scrollX <= 0 || rect.bottom + scrollY <= 0);
+    const pushKids = (kids, inShadow) => {
+      const total = new Map(), seen = new Map(), index = [];
+      for (const k of kids) total.set(k.tagName, (total.get(k.tagName) || 0) + 1);
+      for (const k of kids) { const n = (seen.get(k.tagName) || 0) + 1; seen.set(k.tagName, n); index.push(n); }
+      for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i], id, region, shown || skip, false, index[i], total.get(kids[i].tagName), inShadow]);
+    };
+    pushKids(el.children, false);
+    if (el.shadowRoot) pushKids(el.shadowRoot.children, true);
+    if (skip) continue;
+    if (isHeadingTag(tag) || tag === "legend" || tag === "caption" || roleAttr === "heading") {
+      const words = cap(el.innerText || el.textContent, 120);
+      if (tag !== "legend" && tag !== "caption") lastHeading = words;
+      for (let r = region; r >= 0; r = regions[r][3]) if (regions[r][5] && !regions[r][1]) regions[r][1] = words;
+    }
+    const interactive = isInteractive(el, tag, role);
+    const textual = !interactive && isTextBearing(el, tag);
+    const structure = !interactive && !textual && (isStructure(tag, role) || !!titled);
+    // a word-less clickable <div> or <span>: a title, or a class that says so (its cursor
+    // decides in phase 3)
+    if (!(interactive || textual || structure) && !(visible && (el.hasAttribute("title")
+        || CLICKY_CLASS.test(classWords)))) continue;
+    let hidden = offscreen;
+    if (offscreen && !interactive) continue;
+    if (!visible) {
+      // a hidden native control under a visible label, or a control shown on hover
+      if (!interactive) continue;
+      const labelled = el.labels && [...el.labels].some(shownBox);
+      if (!(labelled || entry[3])) continue;
+      hidden = true;
+    }
+    cand.push(id);
+    candInfo.set(id, { tag, role, interactive, hidden, structure, titled, heading: isHeadingTag(tag) ? "" : lastHeading, region, rect: visible ? rect : null });
+  }
+
+  // ---- phase 2: what to describe ---------------------------------------------------------
+  const walked = performance.now();
+  let chosen = cand;
+  if (focus) {
+    const words = (focus.words || []).map((w) => w.toLowerCase()).filter(Boolean);
+    const phrases = (focus.phrases || []).map((w) => w.toLowerCase().replace(/\s+/g, " ")).filter(Boolean);
+    const kinds = new Set(focus.kinds || []);
+    const wordsOf = (el, info) => {
+      let s = (info.structure ? "" : (el.innerText !== undefined && info.tag !== "select" ? ownText(el) || (info.interactive ? el.textContent : "") : el.textContent)) || "";
+      for (const a of ["aria-label", "title", "placeholder", "alt", "value", "name", "id", "class", "href", "data-testid", "data-icon"]) {
+        const v = el.getAttribute(a);
+        if (v) s += " " + v;
+      }
+      if (el.labels) for (const l of el.labels) s += " " + (l.textContent || "") + " " + labelImageText(l);
+      const lb = el.getAttribute("aria-labelledby");
+      if (lb) s += " " + textOfIds(el, lb);
+      return s.toLowerCase().replace(/\s+/g, " ");
+    };
+    // "in the row with X": only the part of the page around X matters — the ancestors of
+    // each element holding X, up to a size no row or card reaches
+    let scoped = null;  // node id -> inside the part of the page around an anchor phrase
+    if (phrases.length && focus.scoped) {
+      scoped = new Uint8Array(nodeEl.length);
+      const limit = Math.max(60, nodeEl.length * 0.02);
+      for (const id of cand) {
+        const info = candInfo.get(id);
+        if (info.structure) continue;
+        const s = wordsOf(nodeEl[id], info);
+        if (!phrases.some((p) => s.includes(p))) continue;
+        let top = id;
+        for (let p = parentOf[id]; p >= 0 && endOf[p] - p <= limit; p = parentOf[p]) top = p;
+        if (!scoped[top]) scoped.fill(1, top, endOf[top]);
+      }
+    }
+    const inScope = (id) => !scoped || scoped[id] === 1;
+    const keep = new Set();
+    for (const id of cand) {
+      if (!inScope(id)) continue;
+      const info = candInfo.get(id);
+      const el = nodeEl[id];
+      if (kinds.size && (kinds.has(info.role) || kinds.has(info.tag) || (info.tag === "input" && kinds.has("input:" + (el.getAttribute("type") || "text").toLowerCase())))) { keep.add(id); continue; }
+      if (info.interactive && kinds.has("*interactive")) { keep.add(id); continue; }
+      if (info.structure && !info.titled) continue;
+      const s = info.titled ? (info.titled + " " + (el.getAttribute("class") || "") + " " + idOf(el)).toLowerCase() : wordsOf(el, info);
+      if (words.some((w) => s.includes(w)) || phrases.some((p) => s.includes(p))) keep.add(id);
+      else if (info.interactive && !clean(el.textContent) && !el.getAttribute("aria-label") && kinds.has("*iconic")) keep.add(id);
+    }
+    // the rows and items around what is kept, and the controls kept labels stand for
+    const items = new Set();
+    const candOf = new Map(cand.map((id) => [nodeEl[id], id]));
+    for (const id of keep) {
+      for (let p = parentOf[id]; p >= 0; p = parentOf[p]) {
+        if (items.has(p)) break;
+        const info = candInfo.get(p);
+        if (info && ITEM_ROLES.has(info.role)) items.add(p);
+      }
+      const el = nodeEl[id];
+      if (el.control && candOf.has(el.control)) items.add(candOf.get(el.control));
+    }
+    chosen = cand.filter((id) => keep.has(id) || items.has(id));
+  }
+
+  // ---- phase 3: the chosen, described ----------------------------------------------------
+  const focused = performance.now();
   const els = [];
   const out = [];
-  let lastHeading = "";
-  const stack = [document.documentElement];
-  while (stack.length) {
-    const el = stack.pop();
-    const kids = [];
-    if (el.shadowRoot) kids.push(...el.shadowRoot.children);
-    kids.push(...el.children);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
-    const tag = el.tagName.toLowerCase();
-    if (SKIP.has(tag) || tag.includes("svg") && tag !== "svg") continue;
-    if (/^h[1-6]$/.test(tag)) lastHeading = cap(el.innerText || el.textContent, 120);
-    if (!(isInteractive(el) || isTextBearing(el))) continue;
-    if (tag === "option") continue;
+  for (const id of chosen) {
+    const el = nodeEl[id];
+    const info = candInfo.get(id);
     const rect = el.getBoundingClientRect();
-    if (!isVisible(el, rect)) continue;
-    const d = describe(el, /^h[1-6]$/.test(tag) ? "" : lastHeading);
+    const d = describe(el, info.tag, info.role, rect, pathsOf(id));
+    d.heading = info.heading;
+    if (info.titled && !d.accessible_name) d.accessible_name = info.titled;
+    d.node = id;
+    d.region = info.region;
+    d.structure = info.structure;
+    if (info.hidden) {
+      d.hidden = true;
+      d.visible = false;
+      const anchor = (el.labels && el.labels[0]) || el.parentElement || el;
+      const r = anchor.getBoundingClientRect();
+      d.x = Math.round(r.left + scrollX + offsetX); d.y = Math.round(r.top + scrollY + offsetY);
+      d.width = Math.round(r.width); d.height = Math.round(r.height);
+    }
+    for (let r = info.region; r >= 0; r = regions[r][3]) {
+      if (regions[r][4]) { d.landmark = cap(`${regions[r][4]} ${regions[r][1]}`, 80); break; }
+    }
+    if (info.tag === "label" && el.control) d.control_of = el.control;
     els.push(el);
     out.push(d);
   }
-
-  // Neighbour text: the nearest text-bearing element in each direction, and words nearby.
-  const texts = out.map((d) => d.accessible_name || d.text || d.label);
-  for (let i = 0; i < out.length; i++) {
-    const a = out[i];
-    const best = { above: [1e9, ""], below: [1e9, ""], left: [1e9, ""], right: [1e9, ""] };
-    const near = [];
-    const ax2 = a.x + a.width, ay2 = a.y + a.height;
-    for (let j = 0; j < out.length; j++) {
-      if (i === j || !texts[j]) continue;
-      const b = out[j];
-      if (els[i].contains(els[j]) || els[j].contains(els[i])) continue;
-      const bx2 = b.x + b.width, by2 = b.y + b.height;
-      const hOverlap = Math.min(ax2, bx2) - Math.max(a.x, b.x);
-      const vOverlap = Math.min(ay2, by2) - Math.max(a.y, b.y);
-      if (by2 <= a.y + 2 && hOverlap > -20) { const d = a.y - by2; if (d < best.above[0]) best.above = [d, texts[j]]; }
-      else if (b.y >= ay2 - 2 && hOverlap > -20) { const d = b.y - ay2; if (d < best.below[0]) best.below = [d, texts[j]]; }
-      else if (bx2 <= a.x + 2 && vOverlap > -5) { const d = a.x - bx2; if (d < best.left[0]) best.left = [d, texts[j]]; }
-      else if (b.x >= ax2 - 2 && vOverlap > -5) { const d = b.x - ax2; if (d < best.right[0]) best.right = [d, texts[j]]; }
-      const dx = Math.max(0, b.x - ax2, a.x - bx2), dy = Math.max(0, b.y - ay2, a.y - by2);
-      if (dx * dx + dy * dy < 60 * 60) near.push(texts[j]);
-    }
-    a.neighbors = {};
-    for (const k of ["above", "below", "left", "right"]) if (best[k][1] && best[k][0] < 300) a.neighbors[k] = cap(best[k][1], 80);
-    a.neighbor_text = cap(near.join(" "), 300);
+  const indexOf = new Map(els.map((e, i) => [e, i]));
+  for (const d of out) {
+    if (d.control_of !== undefined) { const i = indexOf.get(d.control_of); d.control_of = i === undefined ? -1 : i; }
   }
+
+  // Neighbour text: the nearest words in each direction (within 300 px) and the words within
+  // 60 px, looked up in a grid of 150 px cells over the page's text, not pair by pair.
+  if (out.length) {
+    const CELL = 150;
+    const grid = new Map();
+    const texts = [];
+    for (const id of cand) {
+      const info = candInfo.get(id);
+      if (info.structure || info.hidden) continue;
+      const el = nodeEl[id];
+      const t = info.interactive ? cap(el.getAttribute("aria-label") || el.innerText || el.getAttribute("title") || el.getAttribute("placeholder") || el.getAttribute("alt") || "", 80)
+        : cap(info.tag === "img" ? el.getAttribute("alt") : ownText(el) || el.innerText, 80);
+      if (!t) continue;
+      const r = info.rect;
+      if (!r) continue;
+      const box = { id, t, x: r.left + scrollX + offsetX, y: r.top + scrollY + offsetY, w: r.width, h: r.height };
+      const x0 = Math.floor(box.x / CELL), x1 = Math.floor((box.x + box.w) / CELL);
+      const y0 = Math.floor(box.y / CELL), y1 = Math.floor((box.y + box.h) / CELL);
+      if ((x1 - x0 + 1) * (y1 - y0 + 1) > 64) continue;  // page-sized blocks are nobody's neighbour
+      texts.push(box);
+      for (let gx = x0; gx <= x1; gx++) for (let gy = y0; gy <= y1; gy++) {
+        const k = gx + "," + gy;
+        if (!grid.has(k)) grid.set(k, []);
+        grid.get(k).push(box);
+      }
+    }
+    const related = (a, b) => (a <= b && b < endOf[a]) || (b <= a && a < endOf[b]);
+    for (const a of out) {
+      if (a.structure) { a.neighbors = {}; a.neighbor_text = ""; continue; }
+      const best = { above: [300, ""], below: [300, ""], left: [300, ""], right: [300, ""] };
+      const near = [];
+      const ax2 = a.x + a.width, ay2 = a.y + a.height;
+      const seen = new Set();
+      const gx0 = Math.floor((a.x - 300) / CELL), gx1 = Math.floor((ax2 + 300) / CELL);
+      const gy0 = Math.floor((a.y - 300) / CELL), gy1 = Math.floor((ay2 + 300) / CELL);
+      for (let gx = gx0; gx <= gx1; gx++) for (let gy = gy0; gy <= gy1; gy++) {
+        const cell = grid.get(gx + "," + gy);
+        if (!cell) continue;
+        for (const b of cell) {
+          if (seen.has(b.id) || related(a.node, b.id)) continue;
+          seen.add(b.id);
+          const bx2 = b.x + b.w, by2 = b.y + b.h;
+          const hOverlap = Math.min(ax2, bx2) - Math.max(a.x, b.x);
+          const vOverlap = Math.min(ay2, by2) - Math.max(a.y, b.y);
+          if (by2 <= a.y + 2 && hOverlap > -20) { const d = a.y - by2; if (d < best.above[0]) best.above = [d, b.t]; }
+          else if (b.y >= ay2 - 2 && hOverlap > -20) { const d = b.y - ay2; if (d < best.below[0]) best.below = [d, b.t]; }
+          else if (bx2 <= a.x + 2 && vOverlap > -5) { const d = a.x - bx2; if (d < best.left[0]) best.left = [d, b.t]; }
+          else if (b.x >= ax2 - 2 && vOverlap > -5) { const d = b.x - ax2; if (d < best.right[0]) best.right = [d, b.t]; }
+          const dx = Math.max(0, b.x - ax2, a.x - bx2), dy = Math.max(0, b.y - ay2, a.y - by2);
+          if (dx * dx + dy * dy < 60 * 60) near.push([b.id, b.t]);
+        }
+      }
+      a.neighbors = {};
+      for (const k of ["above", "below", "left", "right"]) if (best[k][1]) a.neighbors[k] = best[k][1];
+      near.sort((p, q) => p[0] - q[0]);
+      a.neighbor_text = cap(near.map((p) => p[1]).join(" "), 300);
+    }
+  }
+
+  const described = performance.now();
+  // the tree the relations need: every ancestor of what is described, with its extent
+  const nodes = {};
+  for (const d of out) {
+    for (let p = d.node; p >= 0 && !(p in nodes); p = parentOf[p]) nodes[p] = [parentOf[p], endOf[p]];
+  }
+  const usedRegions = {};
+  for (const d of out) for (let r = d.region; r >= 0 && !(r in usedRegions); r = regions[r][3]) usedRegions[r] = regions[r].slice(0, 4);
   window.__rwEls = els;
-  return { url: location.href, title: document.title, elements: out };
+  const timing = { walk: walked - started, focus: focused - walked, describe: described - focused, total: performance.now() - started };
+  return { url: location.href, title: document.title, elements: out, nodes, regions: usedRegions, count: nodeEl.length, candidates: cand.length, timing };
 }

@@ -3,16 +3,21 @@ frames and open shadow roots, each with its fingerprint and a way to act on it."
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any
 from urllib.parse import urlsplit
 
 from playwright.async_api import ElementHandle, Frame, Page
+from pydantic import ValidationError
 
-from replaywright.match.fingerprint import Fingerprint
+from replaywright.model import Fingerprint
 
-SNAPSHOT_JS = files("replaywright.browser").joinpath("snapshot.js").read_text(encoding="utf-8")
+_WALK_JS = files("replaywright.browser").joinpath("snapshot.js").read_text(encoding="utf-8")
+#: The walk's result crosses as one JSON string: Playwright's structured serialiser checks
+#: every value in Python and costs seconds on big pages; a string costs one json.loads.
+SNAPSHOT_JS = f"(arg) => JSON.stringify(({_WALK_JS.strip().rstrip(';')})(arg))"
 
 
 def frame_id(frame: Frame) -> str:
@@ -42,6 +47,22 @@ class Element:
     disabled: bool = False
     checked: bool | None = None
     options: list[str] = field(default_factory=list)
+    #: Kept though Playwright would not call it visible: a native control behind its visible
+    #: label, or a control shown on hover. Acting on it goes through the label or a hover.
+    hidden: bool = False
+    #: A row, list item, table, dialog ...: a candidate for checks and an anchor for relations.
+    structure: bool = False
+    #: Words an icon-only control shows: CSS glyphs, icon class names, svg symbol names.
+    icon: str = ""
+    expanded: str | None = None
+    haspopup: str = ""
+    editable: bool = False
+    node: int = -1  # position in the snapshot's element tree (pre-order, across frames)
+    region: int = -1  # innermost landmark or named region around it (a node id), -1 if none
+    control: int | None = None  # for a <label>: the snapshot index of the control it labels
+    #: A <label> whose control is hidden: the label is the widget people see and click
+    #: (a styled tab, toggle or button over a hidden radio or checkbox).
+    stands_in: bool = False
 
     async def handle(self) -> ElementHandle:
         handle = await self.frame.evaluate_handle("i => window.__rwEls[i]", self.index)
@@ -55,17 +76,72 @@ class Element:
 
 
 @dataclass
+class Region:
+    """A landmark (by tag or role) or a region named by its class words (`breadcrumbs`,
+    `sidebar`, `toolbar`) around some elements."""
+
+    kind: str  # landmark role or tag; "" when only class words make it a region
+    name: str  # aria-label, or its first heading / legend / caption
+    words: str  # class and id
+    parent: int  # enclosing region's node id, -1 if none
+
+
+@dataclass
 class Snapshot:
     url: str
     title: str
     elements: list[Element]
+    #: The element tree around the described elements (pre-order node ids across frames):
+    #: node -> parent, node -> end of its subtree; b lies inside a when a <= b < end[a].
+    parents: dict[int, int] = field(default_factory=dict)
+    ends: dict[int, int] = field(default_factory=dict)
+    regions: dict[int, Region] = field(default_factory=dict)
+    #: Every element of the page, and how many of them could be a step's target; a focused
+    #: snapshot describes only some of those.
+    nodes: int = 0
+    candidates: int = 0
+    focused: bool = False
 
     @property
     def fingerprints(self) -> list[Fingerprint]:
         return [e.fingerprint for e in self.elements]
 
+    @property
+    def has_tree(self) -> bool:
+        return bool(self.ends)
 
-def _element(raw: dict[str, Any], frame: Frame, index: int) -> Element:
+    def contains(self, outer: int, inner: int) -> bool:
+        """Is node `inner` inside node `outer` (or the same)?"""
+        end = self.ends.get(outer)
+        return end is not None and outer <= inner < end
+
+    def ancestors(self, node: int) -> list[int]:
+        """The node's ancestors, innermost first."""
+        chain = []
+        node = self.parents.get(node, -1)
+        while node >= 0:
+            chain.append(node)
+            node = self.parents.get(node, -1)
+        return chain
+
+    def region_chain(self, element: Element) -> list[Region]:
+        """The regions around an element, innermost first."""
+        chain, current = [], element.region
+        while current >= 0 and current in self.regions:
+            chain.append(self.regions[current])
+            current = self.regions[current].parent
+        return chain
+
+    def by_node(self) -> dict[int, Element]:
+        return {e.node: e for e in self.elements}
+
+
+ITEM_ROLES = {"row", "listitem", "article", "option", "treeitem", "gridcell"}
+
+
+def _element(raw: dict[str, Any], frame: Frame, index: int, offset: int = 0,
+             control_base: int = 0) -> Element:
+    control = raw.get("control_of")
     return Element(
         fingerprint=Fingerprint.model_validate(raw),
         frame=frame,
@@ -75,7 +151,28 @@ def _element(raw: dict[str, Any], frame: Frame, index: int) -> Element:
         disabled=raw.get("disabled", False),
         checked=raw.get("checked"),
         options=raw.get("options", []),
+        hidden=raw.get("hidden", False),
+        structure=raw.get("structure", False),
+        icon=raw.get("icon", ""),
+        expanded=raw.get("expanded"),
+        haspopup=raw.get("haspopup") or "",
+        editable=raw.get("editable", False),
+        node=raw["node"] + offset if "node" in raw else -1,
+        region=raw["region"] + offset if raw.get("region", -1) >= 0 else -1,
+        control=control + control_base if isinstance(control, int) and control >= 0 else None,
     )
+
+
+def _containers(snapshot: Snapshot) -> None:
+    """Each element's container text: its nearest row / list item / article."""
+    items = {e.node: e for e in snapshot.elements if e.fingerprint.role in ITEM_ROLES}
+    for element in snapshot.elements:
+        for node in snapshot.ancestors(element.node):
+            item = items.get(node)
+            if item is not None:
+                fp = item.fingerprint
+                element.container = fp.text or fp.accessible_name
+                break
 
 
 async def _offset(frame: Frame, page: Page) -> tuple[float, float] | None:
@@ -90,9 +187,29 @@ async def _offset(frame: Frame, page: Page) -> tuple[float, float] | None:
     return box["x"] + scroll[0], box["y"] + scroll[1]
 
 
-async def take_snapshot(page: Page) -> Snapshot:
+@dataclass(frozen=True)
+class Focus:
+    """What a step could mean, to describe only the elements that might fit it: elements
+    whose words contain one of `words` or `phrases` (lower case), or whose role or tag is
+    in `kinds` (`*interactive`: every control; `*iconic`: controls without words); plus the
+    rows and items around them and the controls their labels stand for."""
+
+    words: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    #: Every reading names a container ("in the row with X"): only the part of the page
+    #: around the phrases is described.
+    scoped: bool = False
+
+    def as_arg(self) -> dict[str, Any]:
+        return {"words": list(self.words), "phrases": list(self.phrases),
+                "kinds": list(self.kinds), "scoped": self.scoped}
+
+
+async def take_snapshot(page: Page, focus: Focus | None = None) -> Snapshot:
+    """The elements of every frame of the page; with `focus`, only those that might fit."""
     elements: list[Element] = []
-    title, url = "", page.url
+    snapshot = Snapshot(url=page.url, title="", elements=elements, focused=focus is not None)
     for frame in page.frames:
         if frame.is_detached():
             continue
@@ -100,22 +217,43 @@ async def take_snapshot(page: Page) -> Snapshot:
             offset = await _offset(frame, page)
             if offset is None:
                 continue
-            result = await frame.evaluate(SNAPSHOT_JS, {
-                "offsetX": offset[0], "offsetY": offset[1], "frame": frame_id(frame)})
+            arg: dict[str, Any] = {"offsetX": offset[0], "offsetY": offset[1],
+                                   "frame": frame_id(frame)}
+            if focus is not None:
+                arg["focus"] = focus.as_arg()
+            result = json.loads(await frame.evaluate(SNAPSHOT_JS, arg))
         except Exception:  # a frame navigating away or cross-origin without access
             if frame.parent_frame is None:
                 raise
             continue
         if frame.parent_frame is None:
-            title, url = result["title"], result["url"]
-        elements.extend(_element(raw, frame, i) for i, raw in enumerate(result["elements"]))
-    return Snapshot(url=url, title=title, elements=elements)
+            snapshot.title, snapshot.url = result["title"], result["url"]
+        base_node, base = snapshot.nodes, len(elements)
+        for node, (parent, end) in result["nodes"].items():
+            snapshot.parents[int(node) + base_node] = parent + base_node if parent >= 0 else -1
+            snapshot.ends[int(node) + base_node] = end + base_node
+        for node, (kind, name, words, parent) in result["regions"].items():
+            snapshot.regions[int(node) + base_node] = Region(
+                kind, name, words, parent + base_node if parent >= 0 else -1)
+        snapshot.nodes += result["count"]
+        snapshot.candidates += result["candidates"]
+        for i, raw in enumerate(result["elements"]):
+            try:
+                elements.append(_element(raw, frame, i, base_node, base))
+            except ValidationError:  # a page's oddity must not end the run: skip the element
+                elements.append(_element({"node": raw.get("node", -1)}, frame, i, base_node,
+                                         base))
+    for element in elements:
+        if element.control is not None:
+            element.stands_in = elements[element.control].hidden
+    _containers(snapshot)
+    return snapshot
 
 
 async def describe(handle: ElementHandle, frame: Frame) -> Element:
     """One element as a snapshot would see it (no neighbour signals): the replay fast path's
     check. It is acted on through `handle`, not through its index."""
     offset = await _offset(frame, frame.page) or (0.0, 0.0)
-    raw = await frame.evaluate(SNAPSHOT_JS, {"offsetX": offset[0], "offsetY": offset[1],
-                                             "frame": frame_id(frame), "target": handle})
+    raw = json.loads(await frame.evaluate(SNAPSHOT_JS, {
+        "offsetX": offset[0], "offsetY": offset[1], "frame": frame_id(frame), "target": handle}))
     return _element(raw, frame, -1)
