@@ -21,6 +21,8 @@ from replaywright.flow.intent import Action, parse_step
     ('Type "alice" into the Username field', Action.FILL, "the Username field", "alice"),
     ("Type {{ env.USER }} into the Email field", Action.FILL, "the Email field", "{{ env.USER }}"),
     ('Fill the Email field with "a@b.c"', Action.FILL, "the Email field", "a@b.c"),
+    ('Fill the Rows to show field with "5"', Action.FILL, "the Rows to show field", "5"),
+    ("Set the Quantity field to 3", Action.FILL, "the Quantity field", "3"),
     ('Enter "Sign in now" in the Notes field', Action.FILL, "the Notes field", "Sign in now"),
     ("Clear the Notes field", Action.CLEAR, "the Notes field", None),
     ("Press Enter", Action.PRESS, "", "Enter"),
@@ -38,6 +40,10 @@ from replaywright.flow.intent import Action, parse_step
     ('The cart contains "Blue Mug"', Action.EXPECT_TEXT, "The cart", "Blue Mug"),
     ('The page title contains "Checkout"', Action.EXPECT_TITLE, "", "Checkout"),
     ('The URL contains "/confirm"', Action.EXPECT_URL, "", "/confirm"),
+    # a template is one word to the grammar, however it is spaced
+    ("Go to {{ params.base }}/admin/auth/user/", Action.GOTO, "", "{{ params.base }}/admin/auth/user/"),
+    ("Open {{params.base}}/x", Action.GOTO, "", "{{params.base}}/x"),
+    ("Click the {{ params.name }} link", Action.CLICK, "the {{ params.name }} link", None),
 ])
 def test_phrasings(step: str, action: Action, target: str, value: str | None) -> None:
     intent = parse_step(step)

@@ -2,28 +2,51 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from replaywright.browser.launch import BrowserSession
 from replaywright.browser.snapshot import take_snapshot
 from replaywright.errors import AmbiguousTarget, StepFailed
 from replaywright.flow.intent import parse_step
-from replaywright.resolve.local import LocalResolver, parse_target
+from replaywright.resolve.describe import read
+from replaywright.resolve.local import LocalResolver
 
 
-@pytest.mark.parametrize(("description", "name", "role", "ordinal", "colour", "relation", "anchor"), [
-    ("the Sign in button", "Sign in", "button", 0, "", "", ""),
-    ("the second Save button", "Save", "button", 2, "", "", ""),
-    ("the red Delete button", "Delete", "button", 0, "red", "", ""),
-    ('the Delete button in the row with "Milk"', "Delete", "button", 0, "", "container", "Milk"),
-    ("the Save button below the Advanced heading", "Save", "button", 0, "", "below", "Advanced heading"),
-    ("the Country dropdown", "Country", "dropdown", 0, "", "", ""),
-    ("the last Delete button", "Delete", "button", -1, "", "", ""),
+@pytest.mark.parametrize(("description", "name", "kind", "ordinal", "colour", "container",
+                          "relation", "anchor"), [
+    ("the Sign in button", "Sign in", "button", 0, "", "", "", ""),
+    ("the second Save button", "Save", "button", 2, "", "", "", ""),
+    ("the red Delete button", "Delete", "button", 0, "red", "", "", ""),
+    ('the Delete button in the row with "Milk"', "Delete", "button", 0, "", "Milk", "", ""),
+    ("the Save button below the Advanced heading", "Save", "button", 0, "", "", "below", "Advanced heading"),
+    ("the Country dropdown", "Country", "dropdown", 0, "", "", "", ""),
+    ("the last Delete button", "Delete", "button", -1, "", "", "", ""),
+    ("carol's checkbox", "", "checkbox", 0, "", "carol", "", ""),
+    ('the checkbox of the "Buy milk" item', "", "checkbox", 0, "", "Buy milk", "", ""),
+    ("the Add link in the Users row", "Add", "link", 0, "", "Users", "", ""),
+    ("the delete button for carol", "delete", "button", 0, "", "carol", "", ""),
 ])
-def test_description_parsing(description, name, role, ordinal, colour, relation, anchor) -> None:
-    q = parse_target(description)
-    assert (q.name, q.role, q.ordinal, q.colour, q.relation, q.anchor) == (
-        name, role, ordinal, colour, relation, anchor)
+def test_description_readings(description, name, kind, ordinal, colour, container, relation,
+                              anchor) -> None:
+    wanted = (name, kind, ordinal, colour, container, relation, anchor)
+    readings = [(r.name, r.kind, r.ordinal, r.colour, r.container, r.relation, r.anchor)
+                for r in read(description)]
+    assert wanted in readings
+
+
+def test_words_inside_a_name_are_read_as_a_name_first() -> None:
+    first, *others = read("the First name field")
+    assert (first.name, first.kind, first.ordinal) == ("First name", "field", 0)
+    assert any(r.ordinal == 1 and r.name == "name" for r in others)
+
+
+def test_regions_are_read_from_landmark_and_class_words() -> None:
+    assert read("the Users link in the breadcrumbs")[0].region == "breadcrumbs"
+    assert read("the search box in the header")[0].region == "header"
+    filters = read("the Apply button in the Filters section")[0]
+    assert (filters.region, filters.region_name) == ("section", "Filters")
 
 
 async def _resolve(page, step: str):
@@ -64,7 +87,13 @@ async def test_equally_good_candidates_are_an_error_not_a_guess(
         await _resolve(page, "Click the Save button")
     message = str(err.value)
     assert "match 'the Save button' equally well" in message
-    assert message.count("<button") >= 2 and "the second" in message
+    suggestions = re.findall(r"say '([^']+)'", message)
+    assert len(suggestions) == 2 and suggestions[0] != suggestions[1]
+    # each candidate's suggested phrasing picks exactly that candidate
+    snapshot = await take_snapshot(page)
+    picked = [LocalResolver().rank(parse_step(f"Click {s}"), snapshot).element.fingerprint.id
+              for s in suggestions]
+    assert picked == ["save-1", "save-2"]
 
 
 async def test_nothing_matching_is_an_error(browser: BrowserSession, fixture_site: str) -> None:

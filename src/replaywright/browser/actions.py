@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from pathlib import Path
 
@@ -13,12 +14,28 @@ from replaywright.errors import StepFailed
 from replaywright.flow.intent import Action, Intent
 
 QUIET_JS = """({quiet, max}) => new Promise((resolve) => {
-  let timer;
-  const done = () => { observer.disconnect(); resolve(true); };
-  const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, quiet); });
-  observer.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
-  timer = setTimeout(done, quiet);
-  setTimeout(done, max);
+  // One observer per document, kept: it notes when the DOM last changed, so a page that
+  // is not changing costs nothing here, and a changing one is waited for until `quiet` ms
+  // pass without a mutation (at most `max` ms).
+  // It also notes window.open() calls, so the caller knows a popup is coming.
+  if (!window.__rwQuiet) {
+    const state = window.__rwQuiet = { last: performance.now(), opened: false };  // new document
+    new MutationObserver(() => { state.last = performance.now(); })
+      .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+    const open = window.open;
+    window.open = function (...args) { state.opened = true; return open.apply(this, args); };
+  }
+  const start = performance.now();
+  const check = () => {
+    const now = performance.now();
+    if (now - window.__rwQuiet.last >= quiet || now - start >= max) {
+      const opened = window.__rwQuiet.opened;
+      window.__rwQuiet.opened = false;
+      return resolve(opened);
+    }
+    setTimeout(check, Math.max(5, quiet - (now - window.__rwQuiet.last)));
+  };
+  check();
 })"""
 
 QUIET_MS = 30  # the DOM counts as settled after this long without a mutation
@@ -31,22 +48,24 @@ ACTION_CODE = {
 }
 
 
-async def settle(page: Page, timeout: float = 5.0) -> None:
-    """Wait, within a bound, for navigation to load and the DOM to stop changing."""
+async def settle(page: Page, timeout: float = 5.0) -> bool:
+    """Wait, within a bound, for navigation to load and the DOM to stop changing. True when
+    the page called window.open() since the last settle (a popup is on its way)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         remaining = max(0.1, deadline - time.monotonic())
         try:
             await page.wait_for_load_state("domcontentloaded", timeout=remaining * 1000)
-            await page.evaluate(QUIET_JS, {"quiet": QUIET_MS, "max": min(1500, remaining * 1000)})
-            return
+            return bool(await page.evaluate(QUIET_JS, {"quiet": QUIET_MS,
+                                                       "max": min(1500, remaining * 1000)}))
         except PlaywrightError as exc:
             if "destroyed" in str(exc) or "navigat" in str(exc).lower():
                 await asyncio.sleep(0.05)
                 continue
             if "Timeout" in str(exc):
-                return
+                return False
             raise
+    return False
 
 
 def _best_option(options: list[str], wanted: str) -> str:
@@ -63,50 +82,130 @@ def _best_option(options: list[str], wanted: str) -> str:
                      + ", ".join(repr(o) for o in options[:15]))
 
 
+_SHOWN = """const shown = (n) => { const r = n.getBoundingClientRect(); return r.width > 0
+    && r.height > 0 && getComputedStyle(n).visibility === 'visible'; };"""
+VISIBLE_LABEL_JS = f"e => {{ {_SHOWN} return e.labels ? [...e.labels].find(shown) || null : null; }}"
+SHOWN_ANCESTOR_JS = f"""e => {{ {_SHOWN}
+    let depth = 0;
+    for (let n = e.parentElement; n && depth < 6; n = n.parentElement, depth++) if (shown(n)) return n;
+    return null; }}"""
+#: Actions that need the element itself to be visible for Playwright to perform them.
+NEEDS_VISIBLE = {Action.CLICK, Action.DBLCLICK, Action.RIGHTCLICK, Action.HOVER, Action.FILL,
+                 Action.CLEAR, Action.PRESS, Action.CHECK, Action.UNCHECK, Action.SELECT,
+                 Action.SCROLL}
+
+
+async def reveal(handle: ElementHandle, intent: Intent, timeout: float) -> ElementHandle | None:
+    """Make a hidden element usable the way a person would: a native checkbox or file
+    input hidden behind its label is used through the label (returned), a control shown on
+    hover is revealed by hovering its nearest visible ancestor. None when it needs nothing."""
+    if intent.action not in NEEDS_VISIBLE or await handle.is_visible():
+        return None
+    label = (await handle.evaluate_handle(VISIBLE_LABEL_JS)).as_element()
+    if label is not None:
+        return label
+    ancestor = (await handle.evaluate_handle(SHOWN_ANCESTOR_JS)).as_element()
+    if ancestor is not None:
+        await ancestor.hover(timeout=timeout * 1000)
+        with contextlib.suppress(PlaywrightError):
+            await handle.wait_for_element_state("visible", timeout=min(2000, timeout * 1000))
+        if await handle.is_visible():
+            return None
+    raise StepFailed("the element is hidden and neither its label nor hovering around it "
+                     "shows it")
+
+
+async def _toggle_via(target: ElementHandle, control: ElementHandle, want: bool,
+                      ms: float) -> None:
+    """Tick or untick a control by clicking it (or its visible label), then wait for the
+    new state: many apps (server-rendered toggles, frameworks) update it a moment later,
+    where Playwright's check() reads it at once and fails."""
+    if await control.is_checked() == want:
+        return
+    await target.click(timeout=ms)
+    deadline = time.monotonic() + min(ms / 1000, 5.0)
+    while await control.is_checked() != want:
+        if time.monotonic() >= deadline:
+            raise StepFailed(f"clicking it did not {'check' if want else 'uncheck'} it")
+        await asyncio.sleep(0.05)
+
+
+async def select_custom(page: Page, handle: ElementHandle, value: str, ms: float) -> None:
+    """Choose from a dropdown that is not a <select>: open it, then click the option."""
+    await handle.click(timeout=ms)
+    for locator in (page.get_by_role("option", name=value, exact=True),
+                    page.get_by_role("option", name=value),
+                    page.get_by_role("menuitem", name=value, exact=True),
+                    page.get_by_role("menuitemradio", name=value, exact=True),
+                    page.get_by_text(value, exact=True)):
+        try:
+            await locator.first.wait_for(state="visible", timeout=min(ms, 3000))
+        except PlaywrightError:
+            continue
+        visible = [h for h in await locator.element_handles() if await h.is_visible()]
+        if len(visible) == 1:
+            await visible[0].click(timeout=ms)
+            return
+    raise StepFailed(f"the dropdown opened but shows no single option {value!r}")
+
+
 async def perform(page: Page, handle: ElementHandle | None, intent: Intent, *,
-                  timeout: float, base_dir: Path, options: list[str] | None = None) -> None:
-    """Carry out an element action (checks are evaluated by the engine, not here)."""
+                  timeout: float, base_dir: Path, options: list[str] | None = None) -> bool:
+    """Carry out an element action (checks are evaluated by the engine, not here). True
+    when it made the page call window.open()."""
     ms = timeout * 1000
-    action, value = intent.action, intent.value or ""
+    action = intent.action
     try:
-        if action is Action.PRESS and handle is None:
-            await page.keyboard.press(value)
-        elif handle is None:
-            raise StepFailed(f"{action} needs an element")
-        elif action is Action.CLICK:
-            await handle.click(timeout=ms)
-        elif action is Action.DBLCLICK:
-            await handle.dblclick(timeout=ms)
-        elif action is Action.RIGHTCLICK:
-            await handle.click(button="right", timeout=ms)
-        elif action is Action.HOVER:
-            await handle.hover(timeout=ms)
-        elif action is Action.FILL:
-            await handle.fill(value, timeout=ms)
-        elif action is Action.CLEAR:
-            await handle.fill("", timeout=ms)
-        elif action is Action.PRESS:
-            await handle.press(value, timeout=ms)
-        elif action is Action.SELECT:
-            if options is None:
-                options = await handle.evaluate("e => [...(e.options || [])].map(o => o.text.trim())")
-            await handle.select_option(label=_best_option(options, value), timeout=ms)
-        elif action is Action.CHECK:
-            await handle.check(timeout=ms)
-        elif action is Action.UNCHECK:
-            await handle.uncheck(timeout=ms)
-        elif action is Action.UPLOAD:
-            path = Path(value) if Path(value).is_absolute() else base_dir / value
-            if not path.exists():
-                raise StepFailed(f"file to upload not found: {path}")
-            await handle.set_input_files(str(path), timeout=ms)
-        elif action is Action.SCROLL:
-            await handle.scroll_into_view_if_needed(timeout=ms)
+        via = await reveal(handle, intent, timeout) if handle is not None else None
+        if via is not None and action in {Action.CHECK, Action.UNCHECK}:
+            await _toggle_via(via, handle, action is Action.CHECK, ms)  # type: ignore[arg-type]
         else:
-            raise StepFailed(f"{action} is not an element action")
+            await _act(page, via or handle, intent, ms, base_dir, options)
     except PlaywrightError as exc:
         raise StepFailed(f"{action} failed: {str(exc).splitlines()[0]}") from exc
-    await settle(page)
+    return await settle(page)
+
+
+async def _act(page: Page, handle: ElementHandle | None, intent: Intent, ms: float,
+               base_dir: Path, options: list[str] | None) -> None:
+    action, value = intent.action, intent.value or ""
+    if action is Action.PRESS and handle is None:
+        await page.keyboard.press(value)
+    elif handle is None:
+        raise StepFailed(f"{action} needs an element")
+    elif action is Action.CLICK:
+        await handle.click(timeout=ms)
+    elif action is Action.DBLCLICK:
+        await handle.dblclick(timeout=ms)
+    elif action is Action.RIGHTCLICK:
+        await handle.click(button="right", timeout=ms)
+    elif action is Action.HOVER:
+        await handle.hover(timeout=ms)
+    elif action is Action.FILL:
+        await handle.fill(value, timeout=ms)
+    elif action is Action.CLEAR:
+        await handle.fill("", timeout=ms)
+    elif action is Action.PRESS:
+        await handle.press(value, timeout=ms)
+    elif action is Action.SELECT:
+        if await handle.evaluate("e => e.tagName !== 'SELECT'"):
+            await select_custom(page, handle, value, ms)
+        else:
+            if options is None:
+                options = await handle.evaluate(
+                    "e => [...(e.options || [])].map(o => o.text.trim())")
+            await handle.select_option(label=_best_option(options, value), timeout=ms)
+    elif action in {Action.CHECK, Action.UNCHECK}:
+        await _toggle_via(handle, handle, action is Action.CHECK, ms)
+    elif action is Action.UPLOAD:
+        path = Path(value) if Path(value).is_absolute() else base_dir / value
+        if not path.exists():
+            raise StepFailed(f"file to upload not found: {path}")
+        await handle.set_input_files(str(path), timeout=ms)
+    elif action is Action.SCROLL:
+        await handle.scroll_into_view_if_needed(timeout=ms)
+    else:
+        raise StepFailed(f"{action} is not an element action")
 
 
 OPENS_TAB_JS = """e => {

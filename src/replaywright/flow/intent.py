@@ -127,8 +127,9 @@ _CHECK_PATTERNS: list[tuple[Action, re.Pattern[str]]] = [
                              r"should contain|should be)\s+(?P<v>.+)")),
     (Action.EXPECT_URL, _p(r"(?:the\s+)?(?:page\s+|current\s+)?url\s+(?:contains|includes|is|"
                            r"has|should contain|should be)\s+(?P<v>.+)")),
-    (Action.EXPECT_TEXT, _p(r"(?P<t>.+?)\s+(?:contains|includes|shows|displays|has|"
-                            r"should contain|should show)(?:\s+the)?(?:\s+text)?\s+" + _QUOTED)),
+    (Action.EXPECT_TEXT, _p(r"(?P<t>.+?)\s+(?:contains?|includes?|shows?|displays?|has|have|"
+                            r"reads?|says?|should contain|should show|should include)"
+                            r"(?:\s+the)?(?:\s+text)?\s+" + _QUOTED)),
     (Action.EXPECT_HIDDEN, _p(r"(?P<t>.+?)\s+(?:is not visible|is not shown|is not displayed|"
                               r"is hidden|is invisible|should not be visible|should be hidden|"
                               r"is gone|disappears|does not appear|is not present)")),
@@ -144,6 +145,9 @@ _ACTION_PATTERNS: list[tuple[Action, re.Pattern[str]]] = [
     (Action.HOVER, _p(r"(?:hover|mouse over|move the mouse over)(?:\s+over|\s+on)?\s+(?P<t>.+)")),
     (Action.SCROLL, _p(r"scroll(?:\s+down|\s+up)?\s+to\s+(?P<t>.+)")),
     (Action.SCROLL, _p(r"scroll\s+(?P<t>.+?)\s+into view")),
+    # a quoted value at the end is the value: "Fill the Rows to show field with "5""
+    (Action.FILL, _p(r"(?:fill(?:\s+in)?|set|populate)\s+(?P<t>.+)\s+(?:with|to)\s+"
+                     r"(?P<v>\"[^\"]*\"|'[^']*'|“[^”]*”)")),
     (Action.FILL, _p(r"(?:fill(?:\s+in)?|set|populate)\s+(?P<t>.+?)\s+(?:with|to)\s+(?P<v>.+)")),
     (Action.FILL, _p(r"(?:type|enter|input|write|fill in|fill)\s+(?P<v>.+?)\s+into\s+(?P<t>.+)")),
     (Action.FILL, _p(r"(?:type|enter|input|write|fill in|fill)\s+(?P<v>.+)\s+in\s+(?P<t>.+)")),
@@ -168,7 +172,7 @@ def _unquote(value: str) -> str:
 
 
 def _looks_like_url(value: str) -> bool:
-    return value.startswith(("http://", "https://", "/", "file:", "about:", "{{")) or (
+    return value.startswith(("http://", "https://", "/", "file:", "about:", "\x00")) or (
         "." in value and " " not in value)
 
 
@@ -190,8 +194,33 @@ def _key(raw: str) -> str | None:
     return "+".join(names)
 
 
+_TEMPLATE = re.compile(r"\{\{.*?\}\}")
+
+
 def parse_step(text: str) -> Intent:
-    """Parse one step; raise FlowError with the accepted phrasings when nothing fits."""
+    """Parse one step; raise FlowError with the accepted phrasings when nothing fits.
+
+    Templates are grammar-free: `Go to {{ params.base }}/admin` is a URL however the
+    template is spaced, so each `{{ ... }}` is read as one word and put back afterwards."""
+    holes: list[str] = []
+
+    def hole(match: re.Match[str]) -> str:
+        holes.append(match.group(0))
+        return f"\x00{len(holes) - 1}\x00"
+
+    intent = _parse(_TEMPLATE.sub(hole, text))
+    if not holes:
+        return intent
+
+    def restore(value: str | None) -> str | None:
+        if value is None:
+            return None
+        return re.sub(r"\x00(\d+)\x00", lambda m: holes[int(m.group(1))], value)
+
+    return replace(intent, target=restore(intent.target) or "", value=restore(intent.value))
+
+
+def _parse(text: str) -> Intent:
     cleaned = _PREFIX.sub("", " ".join(text.split())).rstrip(".").strip()
     if not cleaned:
         raise FlowError("empty step", hint=ACCEPTED_PHRASINGS)

@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from replaywright.browser.snapshot import Element, Snapshot
-from replaywright.cache.entry import Usage
 from replaywright.flow.intent import Intent
-from replaywright.match.fingerprint import Fingerprint
+from replaywright.model import Fingerprint, Usage
 
 
 @dataclass

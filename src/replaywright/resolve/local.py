@@ -1,196 +1,190 @@
 """The default resolver: offline, deterministic, explainable.
 
-It reads the description the way a tester writes it — a name ("Sign in"), a kind of element
-("button", "field", "dropdown"), an ordinal ("the second ..."), a relation ("in the row with
-'Milk'", "below the Shipping heading") and a colour ("the red ...") — and ranks the snapshot's
-elements. When two elements are equally good it refuses to guess.
+A description is read into one or more readings (`resolve.describe`): target words, kind,
+ordinal, colour, container anchor, region, spatial relation. Each reading is tried on the
+snapshot:
+1. the named kind and the step's verb are hard constraints (`resolve.kinds`);
+2. the target words are scored against every name the element carries — accessible name,
+   label, text, placeholder, title, alt, icon glyphs and class words, id/name words — with
+   a synonym table (delete ~ remove ~ trash ~ ×);
+3. relations filter: a container anchor keeps the candidates that share a tight common
+   ancestor with the anchor text (a row, list item, card — found structurally, whatever
+   its tag), a region keeps what lies in that landmark or named region, a spatial
+   relation keeps what lies that way of the anchor and prefers the nearest;
+4. an ordinal picks among the equally good, in reading order; otherwise the best must
+   clear the runner-up by a margin, or the step is refused with the candidates listed,
+   each with a phrasing that would pick it.
+The page decides between readings: the best found element wins; two readings that find
+different elements equally well are a refusal, never a guess.
 """
 
 from __future__ import annotations
 
 import colorsys
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from replaywright.browser.snapshot import Element, Snapshot
+from replaywright.browser.snapshot import Element, Focus, Snapshot
 from replaywright.errors import AmbiguousTarget, StepFailed
-from replaywright.flow.intent import Action, Intent
-from replaywright.match.fingerprint import Fingerprint
+from replaywright.flow.intent import ELEMENT_CHECKS, Action, Intent
+from replaywright.model import Fingerprint
 from replaywright.resolve.base import Resolution
-from replaywright.resolve.text import contains_phrase, normalize, phrase_score, tokens
+from replaywright.resolve.describe import COLOURS, ORDINALS, Reading, read
+from replaywright.resolve.kinds import (
+    ITEM_ROLES,
+    action_fit,
+    is_editable,
+    kind_fit,
+    region_matches,
+)
+from replaywright.resolve.text import (
+    contains_phrase,
+    machine_words,
+    normalize,
+    phrase_score,
+    recall,
+    related_words,
+)
 
+#: Below this a description does not fit an element at all (the engine's replay guard).
 MIN_SCORE = 0.35
-TIE_MARGIN = 0.02
-
-ROLE_WORDS = {
-    "button": "button", "btn": "button", "link": "link", "field": "field", "input": "field",
-    "textbox": "field", "text box": "field", "text field": "field", "box": "field",
-    "input field": "field", "textarea": "field", "text area": "field", "search box": "field",
-    "dropdown": "dropdown", "drop-down": "dropdown", "drop down": "dropdown", "select": "dropdown",
-    "select box": "dropdown", "combobox": "dropdown", "menu": "dropdown", "list": "dropdown",
-    "checkbox": "checkbox", "check box": "checkbox", "toggle": "checkbox", "switch": "checkbox",
-    "radio": "radio", "radio button": "radio", "option": "radio", "choice": "radio",
-    "heading": "heading", "header": "heading", "title": "heading", "headline": "heading",
-    "image": "image", "icon": "image", "logo": "image", "picture": "image",
-    "text": "text", "message": "text", "label": "text", "banner": "text", "notice": "text",
-    "paragraph": "text", "tab": "tab", "row": "row", "item": "any", "element": "any",
-    "cell": "any", "entry": "any",
-}
-_ROLE_SUFFIX = re.compile(
-    r"\s+(" + "|".join(sorted(map(re.escape, ROLE_WORDS), key=len, reverse=True)) + r")$")
-_PLURAL = re.compile(r"\b(button|link|field|checkbox|box|dropdown|radio|heading|image|icon|tab|"
-                     r"row|item|option|input|element)s$", re.IGNORECASE)
-ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
-            "4th": 4, "fifth": 5, "5th": 5, "last": -1}
-_ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b\s*")
-COLOURS = {"red": 0, "orange": 30, "yellow": 55, "green": 120, "blue": 220, "purple": 280,
-           "pink": 330, "black": None, "white": None, "gray": None, "grey": None}
-_COLOUR = re.compile(r"\b(" + "|".join(COLOURS) + r")\b\s*")
-_CONTAINER = re.compile(
-    r"^(?P<main>.+?)\s+(?:in|inside|within|on|of|for|from)\s+the\s+(?:row|line|card|item|entry|"
-    r"tile|box|panel|product)\s+(?:with|containing|for|of|that (?:has|contains)|about|named|"
-    r"called)\s+(?P<anchor>.+)$")
-_FOR_QUOTED = re.compile(r"^(?P<main>.+?)\s+(?:for|of|next to the)\s+(?P<anchor>\"[^\"]+\"|'[^']+')$")
-_DIRECTION = re.compile(
-    r"^(?P<main>.+?)\s+(?P<rel>below|under|underneath|beneath|above|over|next to|beside|near|"
-    r"(?:to the )?left of|(?:to the )?right of|after|before)\s+(?P<anchor>.+)$")
-_REGION = re.compile(
-    r"^(?P<main>.+?)\s+(?:in|inside|within|on)\s+the\s+(?:(?P<anchor>.+?)\s+)?(?P<kind>section|"
-    r"area|panel|form|dialog|modal|header|footer|sidebar|navigation|nav|toolbar)$")
-#: What a region word means in landmark terms, when the description names no heading.
-REGION_LANDMARKS = {"header": {"banner", "header"}, "footer": {"contentinfo", "footer"},
-                    "navigation": {"navigation", "nav"}, "nav": {"navigation", "nav"},
-                    "sidebar": {"complementary", "aside"}, "dialog": {"dialog"},
-                    "modal": {"dialog"}, "form": {"form"}, "toolbar": {"toolbar"}}
-EDITABLE_TYPES = {"", "text", "email", "password", "search", "tel", "url", "number", "date",
-                  "datetime-local", "month", "time", "week"}
+#: A name match weaker than this is no match.
+MIN_NAME = 0.5
+#: A reading kept only in case its relation words are part of a name must match this well.
+STRICT_NAME = 0.9
+#: Kinds of whole parts of a page, which testers name by their content ("the users table").
+WHOLE_KINDS = {"table", "list", "dialog", "section"}
+#: An icon described by its look ("the cog icon") matches a word-less icon this well.
+LOOKS_NAME = 0.5
+#: The best candidate must beat the next by this much; closer is a refusal.
+MARGIN = 0.08
+#: Candidates this close to the best count as "equally good" for ordinals and counts.
+PEER_RATIO = 0.9
+HUES = {"red": 0, "orange": 30, "yellow": 55, "green": 120, "blue": 220, "purple": 280,
+        "pink": 330}
+_STATE_CHECKS = {Action.EXPECT_CHECKED, Action.EXPECT_UNCHECKED, Action.EXPECT_ENABLED,
+                 Action.EXPECT_DISABLED}
+_CONTROL_ACTIONS = {Action.FILL, Action.CLEAR, Action.CHECK, Action.UNCHECK, Action.SELECT,
+                    Action.UPLOAD, Action.EXPECT_CHECKED, Action.EXPECT_UNCHECKED}
 
 
 @dataclass
-class TargetQuery:
-    """A description taken apart."""
-
-    name: str
-    role: str = ""
-    ordinal: int = 0
-    colour: str = ""
-    relation: str = ""
-    anchor: str = ""
-    quoted: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
+class Candidate:
+    element: Element
+    score: float
+    why: str = ""
 
 
-def _strip_article(text: str) -> str:
-    return re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.IGNORECASE)
+@dataclass
+class Outcome:
+    """What one reading found: an element, a tie, or nothing (with the reason)."""
+
+    reading: Reading
+    ranked: list[Candidate] = field(default_factory=list)
+    chosen: Candidate | None = None
+    tied: list[Candidate] = field(default_factory=list)
+    problem: str = ""
+
+    @property
+    def best(self) -> float:
+        return self.chosen.score if self.chosen else (self.tied[0].score if self.tied else 0.0)
 
 
-def _unquote(text: str) -> tuple[str, bool]:
-    text = text.strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
-        return text[1:-1], True
-    return text, False
+# -- names -----------------------------------------------------------------------------------
+
+_MESSAGE_WORDS = {"message", "status", "summary", "verdict", "notice", "notification",
+                  "alert", "error", "warning", "toast", "banner", "result", "output", "feedback",
+                  "response", "confirmation", "text", "info", "hint", "note", "answer"}
 
 
-def parse_target(description: str) -> TargetQuery:
-    text = " ".join(description.split()).rstrip(".")
-    relation, anchor, region_kind = "", "", ""
-    for pattern, kind in ((_CONTAINER, "container"), (_FOR_QUOTED, "container"),
-                          (_REGION, "region"), (_DIRECTION, "")):
-        match = pattern.match(text)
-        if match:
-            relation = kind or match.group("rel").replace("to the ", "")
-            anchor = _unquote(_strip_article(match.group("anchor") or ""))[0]
-            if kind == "region":
-                region_kind = match.group("kind")
-            text = match.group("main")
-            break
-    main = _strip_article(text)
-    ordinal, colour = 0, ""
-    if m := _ORDINAL.search(main.lower()):
-        ordinal = ORDINALS[m.group(1)]
-        main = (main[:m.start()] + main[m.end():]).strip()
-    if m := _COLOUR.search(main.lower()):
-        colour = m.group(1)
-        main = (main[:m.start()] + main[m.end():]).strip()
-    main = _strip_article(main)
-    role = ""
-    main = _PLURAL.sub(r"\1", main)  # "Delete buttons" → "Delete button"
-    if m := _ROLE_SUFFIX.search(main.lower()):
-        role = ROLE_WORDS[m.group(1)]
-        main = main[:m.start()].strip()
-    name, quoted = _unquote(main)
-    if not name and role:  # "the checkbox", "the button": the kind is all we have
-        name = ""
-    return TargetQuery(name=name, role=role, ordinal=ordinal, colour=colour,
-                       relation=relation, anchor=anchor, quoted=quoted,
-                       extra={"region": region_kind} if region_kind else {})
+def _names_by_role(intent: Intent, readings: list[Reading]) -> bool:
+    """A check on a message described by what it is, not by words it shows."""
+    if intent.action is not Action.EXPECT_TEXT or not intent.value:
+        return False
+    first = readings[0] if readings else None
+    if first is None or first.container or first.region or first.relation:
+        return False
+    words = set(normalize(first.name).split()) | {first.kind}
+    return bool(words & _MESSAGE_WORDS) or first.kind == "text"
 
 
-def _is_editable(fp: Fingerprint) -> bool:
-    if fp.tag == "textarea" or fp.attributes.get("contenteditable") == "true":
-        return True
-    return (fp.tag == "input" and fp.input_type in EDITABLE_TYPES) or fp.role in {"textbox",
-                                                                                "searchbox"}
+def _has_option(options: list[str], wanted: str) -> bool:
+    folded = wanted.casefold().strip()
+    return any(o.casefold().strip() == folded for o in options) or sum(
+        folded in o.casefold() for o in options) == 1
 
 
-def _kind_fit(kind: str, el: Element) -> float:
+def _looks_only(reading: Reading, el: Element) -> bool:
+    """An icon-kind description of a word-less element, within a container or region."""
+    return (reading.kind in {"icon", "image", "button"} and not has_words(el)
+            and bool(reading.container or reading.region or reading.region_name)
+            and len(reading.name.split()) <= 2)
+
+
+def has_words(el: Element) -> bool:
+    """Does the element carry words a person reads (a name, label, text, placeholder, title,
+    alt)? A field's value is content, not a name."""
     fp = el.fingerprint
-    if kind == "button":
-        return 1.0 if fp.is_button else 0.8 if fp.role == "link" else 0.55 if el.interactive else 0.3
-    if kind == "link":
-        return 1.0 if fp.role == "link" else 0.8 if fp.is_button else 0.4
-    if kind == "field":
-        if _is_editable(fp):
-            return 1.0
-        return 0.6 if fp.tag == "select" or fp.input_type == "file" else 0.2
-    if kind == "dropdown":
-        return 1.0 if fp.role in {"combobox", "listbox"} else 0.7 if fp.is_button else 0.3
-    if kind == "checkbox":
-        return 1.0 if fp.role in {"checkbox", "switch"} else 0.5 if fp.role == "radio" else 0.3
-    if kind == "radio":
-        return 1.0 if fp.role == "radio" else 0.6 if fp.role in {"checkbox", "option"} else 0.3
-    if kind == "heading":  # a styled <div> title may be meant; a link or a button is not
-        return 1.0 if fp.role == "heading" else 0.3 if el.interactive else 0.5
-    if kind == "image":
-        return 1.0 if fp.tag in {"img", "svg"} or fp.role == "img" else 0.4
-    if kind == "tab":
-        return 1.0 if fp.role == "tab" else 0.6
-    if kind == "row":
-        return 1.0 if fp.role == "row" else 0.7
-    return 1.0
+    text = fp.text if fp.tag not in {"input", "textarea", "select"} else ""
+    return any(w.strip() for w in (fp.accessible_name, fp.label, text, fp.placeholder,
+                                   fp.title, fp.alt))
 
 
-def _action_fit(action: Action, el: Element) -> float:
+def name_score(query: str, el: Element) -> tuple[float, str]:
+    """How well the element's names match the words, and which name matched. Machine
+    words (icon glyphs and class names, id, name, link path) speak only for a control that
+    shows no words: an icon-only button is "delete" by its `fa-trash` class (even with a
+    title), but a button that says "Sign up" is not "Sign in" because its id says so. A
+    plain text's class says what it is ("the price": `<span class="price">$21</span>`)."""
     fp = el.fingerprint
-    if action in {Action.FILL, Action.CLEAR}:
-        return 1.0 if _is_editable(fp) else 0.15
-    if action is Action.PRESS:
-        return 1.0 if _is_editable(fp) or el.interactive else 0.5
-    if action is Action.SELECT:
-        return 1.0 if fp.role in {"combobox", "listbox"} else 0.3
-    if action in {Action.CHECK, Action.UNCHECK}:
-        return 1.0 if fp.role in {"checkbox", "radio", "switch"} else 0.45
-    if action is Action.UPLOAD:
-        return 1.0 if fp.input_type == "file" else 0.5 if el.interactive else 0.2
-    if action in {Action.CLICK, Action.DBLCLICK, Action.RIGHTCLICK}:
-        return 1.0 if el.interactive else 0.8
-    return 1.0
+    best, source = 0.0, ""
+    for text, weight, what in ((fp.accessible_name, 1.0, "name"), (fp.label, 1.0, "label"),
+                               (fp.text, 0.95, "text"), (fp.placeholder, 0.92, "placeholder"),
+                               (fp.title, 0.92, "title"), (fp.alt, 0.92, "alt"),
+                               (fp.attributes.get("aria-description", ""), 0.8, "description")):
+        if text:
+            score = phrase_score(query, text) * weight
+            if score > best:
+                best, source = score, what
+    if best >= 0.9 or (el.interactive and fp.text.strip() and fp.tag not in {
+            "input", "textarea", "select"}):
+        return best, source  # a control's visible words are its name, not its classes
+    if el.icon:
+        score = recall(query, machine_words(el.icon) + " " + el.icon) * 0.8
+        if score > best:
+            best, source = score, "icon"
+    words = " ".join((fp.test_id, fp.id, fp.name, " ".join(fp.classes)))
+    if words.strip():
+        score = recall(query, machine_words(words), abbreviations=True) * 0.7
+        if score > best:
+            best, source = score, "id/class"
+        if el.structure and fp.accessible_name:  # "the Origin facet": a title and a class
+            score = recall(query, fp.accessible_name + " " + machine_words(words)) * 0.85
+            if score > best:
+                best, source = score, "title and class"
+    if el.structure and fp.heading:  # "the Columns table": the heading above it
+        score = phrase_score(query, fp.heading) * 0.9
+        if score > best:
+            best, source = score, "heading"
+    if fp.href and fp.role == "link":
+        path = re.sub(r"^[a-z]+://[^/]+", "", fp.href)
+        score = recall(query, machine_words(path)) * 0.6
+        if score > best:
+            best, source = score, "href"
+    return best, source
 
 
-def name_score(query: str, el: Element, machine_names: bool = True) -> float:
-    """How well the element's visible names (and, with `machine_names`, its id / name /
-    test id) match the query."""
+def _exact(query: str, el: Element) -> bool:
     fp = el.fingerprint
-    best = max(phrase_score(query, fp.accessible_name), phrase_score(query, fp.label),
-               phrase_score(query, fp.text), phrase_score(query, fp.placeholder),
-               phrase_score(query, fp.title), phrase_score(query, fp.alt))
-    if best < 0.6 and machine_names:  # fall back to machine names: id="search-box", name="email"
-        machine = " ".join(re.sub(r"[-_]+", " ", s) for s in (fp.test_id, fp.id, fp.name))
-        best = max(best, 0.5 * phrase_score(query, machine))
-    return best
+    wanted = normalize(query)
+    return any(normalize(t) == wanted for t in (fp.accessible_name, fp.text, fp.label,
+                                                fp.placeholder, fp.title, fp.alt) if t)
 
 
-def _hue(css: str) -> tuple[float, float, float] | None:
+# -- colours and geometry --------------------------------------------------------------------
+
+def _hls(css: str) -> tuple[float, float, float] | None:
     nums = re.findall(r"[\d.]+", css)
     if len(nums) < 3:
         return None
@@ -199,19 +193,18 @@ def _hue(css: str) -> tuple[float, float, float] | None:
 
 
 def colour_fit(colour: str, fp: Fingerprint) -> float:
-    target = COLOURS[colour]
     for css in (fp.background_color, fp.color):
-        hls = _hue(css)
+        hls = _hls(css)
         if hls is None:
             continue
         hue, light, sat = hls
-        if target is None:
+        if colour not in HUES:
             named = "white" if light > 0.9 else "black" if light < 0.15 else (
                 "gray" if sat < 0.15 else "")
             if named == colour or (colour == "grey" and named == "gray"):
                 return 1.0
         elif sat > 0.25 and 0.15 < light < 0.9:
-            distance = min(abs(hue * 360 - target), 360 - abs(hue * 360 - target))
+            distance = min(abs(hue * 360 - HUES[colour]), 360 - abs(hue * 360 - HUES[colour]))
             if distance <= 30:
                 return 1.0
     return 0.4
@@ -224,21 +217,97 @@ def _center(fp: Fingerprint) -> tuple[float, float]:
 def direction_fit(relation: str, el: Fingerprint, anchor: Fingerprint) -> float:
     ex, ey = _center(el)
     ax, ay = _center(anchor)
-    dx, dy = ex - ax, ey - ay
-    if relation in {"below", "under", "underneath", "beneath", "after"}:
+    if relation == "below":
         ok = el.y >= anchor.y + anchor.height - 4
-    elif relation in {"above", "over", "before"}:
+    elif relation == "above":
         ok = el.y + el.height <= anchor.y + 4
     elif relation == "left of":
-        ok = el.x + el.width <= anchor.x + 4
+        ok = el.x + el.width <= anchor.x + 4 and abs(ey - ay) < max(60, anchor.height)
     elif relation == "right of":
-        ok = el.x >= anchor.x + anchor.width - 4
-    else:  # next to, beside, near
+        ok = el.x >= anchor.x + anchor.width - 4 and abs(ey - ay) < max(60, anchor.height)
+    else:  # near
         ok = True
     if not ok:
-        return 0.1
-    return 1.0 / (1.0 + (abs(dx) + abs(dy)) / 600.0)
+        return 0.0
+    return 1.0 / (1.0 + (abs(ex - ax) + abs(ey - ay)) / 600.0)
 
+
+def _reading_order(el: Element) -> tuple[int, float, int]:
+    fp = el.fingerprint
+    return (round((fp.y + fp.height / 2) / 12), fp.x, el.node)
+
+
+# -- what to look at -------------------------------------------------------------------------
+
+#: Roles and tags a snapshot keeps for a kind named without words ("the checkbox in the row
+#: with carol"); `input:TYPE` names an input type, `*iconic` word-less controls.
+KIND_SIGNS: dict[str, tuple[str, ...]] = {
+    "button": ("button", "input:submit", "input:button", "input:reset", "input:image",
+               "*iconic"),
+    "link": ("link",), "checkbox": ("checkbox", "switch", "menuitemcheckbox", "input:checkbox"),
+    "switch": ("checkbox", "switch", "input:checkbox"), "radio": ("radio", "input:radio"),
+    "option": ("radio", "option", "menuitem", "menuitemradio", "input:radio"),
+    "field": ("textbox", "searchbox", "spinbutton", "combobox", "textarea", "input:text",
+              "input:email", "input:password", "input:search", "input:number", "input:tel",
+              "input:url", "input:date", "input:file"),
+    "dropdown": ("combobox", "listbox", "select"), "slider": ("slider", "input:range"),
+    "tab": ("tab",), "menu": ("menu", "menubar", "button", "*iconic"),
+    "menuitem": ("menuitem", "menuitemcheckbox", "menuitemradio", "option"),
+    "heading": ("heading",), "image": ("img", "svg", "*iconic"), "icon": ("*iconic", "img", "svg"),
+    "row": ("row", "listitem", "article", "treeitem"), "item": ("listitem", "row", "article",
+                                                             "option", "treeitem"),
+    "column": ("columnheader",), "cell": ("cell", "gridcell", "columnheader", "rowheader"),
+    "table": ("table", "grid"), "list": ("list", "listbox", "menu"),
+    "dialog": ("dialog", "alertdialog"),
+    "section": ("region", "form", "group", "dialog", "complementary", "navigation", "article",
+                "tabpanel", "section", "form", "fieldset"),
+}
+
+
+def focus_for(intent: Intent) -> Focus | None:
+    """What a snapshot for this step needs to describe: elements sharing a word (or a
+    synonym, or a glyph) with any reading's target words or anchors, elements of a kind
+    named without words, and word-less controls. None when a reading needs every element
+    (a kind like "text" named without words)."""
+    words: set[str] = set()
+    phrases: set[str] = set()
+    kinds: set[str] = {"*iconic"}
+    readings = read(intent.target)
+    # the page around the anchor is enough when every reading that could match names one
+    scoped = all(r.container for r in readings if r.kind or _could_name(r.name))
+    for reading in readings:
+        if reading.name:
+            words.update(related_words(reading.name))
+        elif reading.kind in KIND_SIGNS:
+            kinds.update(KIND_SIGNS[reading.kind])
+        else:
+            return None
+        if reading.container:
+            phrases.add(normalize(reading.container))
+        if reading.anchor:
+            for anchor in read(reading.anchor):
+                if anchor.name:
+                    words.update(related_words(anchor.name))
+                elif anchor.kind in KIND_SIGNS:
+                    kinds.update(KIND_SIGNS[anchor.kind])
+                else:
+                    return None
+    if intent.action is Action.EXPECT_TEXT and intent.value and normalize(intent.value):
+        phrases.add(normalize(intent.value))  # the element saying it, when named by role
+    words = {w for w in words if len(w) >= 2 or not w.isascii()}
+    if not words and not phrases and kinds == {"*iconic"}:
+        return None
+    return Focus(words=tuple(sorted(words)), phrases=tuple(sorted(phrases)),
+                 kinds=tuple(sorted(kinds)), scoped=scoped and bool(phrases))
+
+
+def _could_name(name: str) -> bool:
+    """A literal reading kept only in case the relation words belong to a name ("the Terms
+    of Service link") is long; a short one could be a real name."""
+    return 0 < len(name.split()) <= 3
+
+
+# -- the resolver ----------------------------------------------------------------------------
 
 class LocalResolver:
     """Offline resolver; see the module docstring."""
@@ -251,165 +320,608 @@ class LocalResolver:
 
     def rank(self, intent: Intent, snapshot: Snapshot, *,
              hint: Fingerprint | None = None) -> Resolution:
-        query = parse_target(intent.target)
-        elements = snapshot.elements
-        if not elements:
+        if not snapshot.elements:
             raise StepFailed("the page has no visible elements")
-        scored = [(el, self._score(query, intent, el)) for el in elements]
-        scored = self._apply_relation(query, scored, elements)
-        scored.sort(key=lambda pair: (-pair[1], pair[0].fingerprint.y, pair[0].fingerprint.x))
-        best_score = scored[0][1]
-        if best_score < MIN_SCORE:
-            raise StepFailed(f"no element on the page matches {intent.target!r}"
-                             + _closest(scored))
-        if query.ordinal:
-            return self._pick_ordinal(query, scored)
-        contenders = [(el, s) for el, s in scored if s >= best_score - TIE_MARGIN]
-        contenders = _drop_nested(contenders)
-        if len(contenders) > 1 and hint is not None:
-            contenders = _by_hint(contenders, hint)
-        if len(contenders) > 1:
+        readings = read(intent.target)
+        outcomes = [self._evaluate(reading, intent, snapshot, hint) for reading in readings]
+        if not any(o.chosen or o.tied for o in outcomes) and _names_by_role(intent, readings):
+            # "The status message contains 'Please enter a dealer.'": a message is named by
+            # what it says; the one element saying it is the message
+            holding = Reading(name=intent.value or "", kind="text", holds=True)
+            outcomes.append(self._evaluate(holding, intent, snapshot, hint))
+        found = sorted((o for o in outcomes if o.chosen), key=lambda o: -o.best)
+        if found:
+            best = found[0]
+            assert best.chosen is not None
+            rivals = [o for o in found[1:] if o.chosen and o.best > best.best - MARGIN
+                      and not _same_thing(snapshot, o.chosen.element, best.chosen.element)]
+            if rivals:
+                pair = [best.chosen, *(o.chosen for o in rivals if o.chosen)]
+                raise AmbiguousTarget(
+                    f"{intent.target!r} can be read more than one way and the page has an "
+                    f"element for each: {best.reading.describe()} or "
+                    f"{rivals[0].reading.describe()}; say which:"
+                    + _listing(pair, snapshot))
+            chosen = best.chosen
+            if intent.action in {Action.CLICK, Action.DBLCLICK}:
+                chosen = _clicked_inside(chosen, best.reading, snapshot)
+            runner = next((c.score for c in best.ranked
+                           if not _same_thing(snapshot, c.element, chosen.element)), 0.0)
+            confidence = min(1.0, chosen.score) * min(1.0, 0.5 + (chosen.score - runner) * 2)
+            return Resolution(element=chosen.element, confidence=round(confidence, 3),
+                              reason=f"local: {best.reading.describe()}: {chosen.why}; best "
+                                     f"{chosen.score:.2f}, next {runner:.2f}",
+                              candidates=[(c.element, c.score) for c in best.ranked[:5]])
+        tied = [o for o in outcomes if o.tied]
+        if tied:
+            outcome = max(tied, key=lambda o: o.best)
             raise AmbiguousTarget(
-                f"{len(contenders)} elements match {intent.target!r} equally well; "
-                "add a distinguishing word (an ordinal like 'the second ...', 'in the row with "
-                "...', 'below the ... heading'):" + _listing(contenders))
-        runner_up = next((s for el, s in scored if el is not contenders[0][0]), 0.0)
-        confidence = min(1.0, best_score) * min(1.0, 0.5 + (best_score - runner_up) * 2)
-        return Resolution(element=contenders[0][0], confidence=round(confidence, 3),
-                          reason=f"local: best match {best_score:.2f}, next {runner_up:.2f}",
-                          candidates=scored[:5])
+                f"{len(outcome.tied)} elements match {intent.target!r} equally well; say which "
+                "(for example):" + _listing(outcome.tied, snapshot))
+        problem = next((o.problem for o in outcomes if o.problem), "")
+        closest = self._closest(intent, snapshot)
+        raise StepFailed(f"no element on the page matches {intent.target!r}"
+                         + (f" ({problem})" if problem else "") + closest)
+
+    def _closest(self, intent: Intent, snapshot: Snapshot) -> str:
+        """The nearest misses: the words alone, without kind or relations."""
+        near = []
+        for reading in read(intent.target):
+            loose = Reading(name=reading.name or reading.kind)
+            near += self._candidates(loose, Intent(Action.EXPECT_VISIBLE, intent.target),
+                                     snapshot)[0][:3]
+        near.sort(key=lambda c: -c.score)
+        unique = list({id(c.element): c for c in reversed(near)}.values())[::-1]
+        return _closest(sorted(unique, key=lambda c: -c.score)[:3], snapshot)
 
     def matches(self, intent: Intent, snapshot: Snapshot) -> list[Element]:
         """Every element the description fits about as well as the best one ("there are 3
         Delete buttons"); empty when nothing fits."""
-        query = parse_target(intent.target)
-        scored = [(el, self._score(query, intent, el)) for el in snapshot.elements]
-        scored = self._apply_relation(query, scored, snapshot.elements)
-        best = max((s for _, s in scored), default=0.0)
-        if best < MIN_SCORE:
+        best: list[Candidate] = []
+        for reading in read(intent.target):
+            ranked = self._candidates(reading, intent, snapshot)[0]
+            if ranked and (not best or ranked[0].score > best[0].score + MARGIN):
+                best = ranked
+        if not best:
             return []
-        return [el for el, _ in _drop_nested([(el, s) for el, s in scored if s >= best * 0.85])]
+        top = best[0].score
+        return [c.element for c in best if c.score >= top * 0.85]
+
+    def plausibility(self, intent: Intent, snapshot: Snapshot) -> list[float]:
+        """Per element of the snapshot, how well any reading of the step fits it (relations
+        applied where their anchors are on the page): a shortlist for an LLM."""
+        index = {id(el): i for i, el in enumerate(snapshot.elements)}
+        scores = [0.0] * len(snapshot.elements)
+        for reading in read(intent.target):
+            ranked = self._candidates(reading, intent, snapshot)[0]
+            if not ranked:  # the relation's anchor is missing: score the words alone
+                ranked = self._candidates(Reading(name=reading.name, kind=reading.kind),
+                                          intent, snapshot)[0]
+            for cand in ranked:
+                i = index[id(cand.element)]
+                scores[i] = max(scores[i], cand.score)
+        return scores
 
     def fit(self, intent: Intent, snapshot: Snapshot, element: Element) -> float:
         """How well one element fits the step's description (0..1); the engine uses it to
-        refuse a fingerprint relocation that no longer fits what the step says."""
-        query = parse_target(intent.target)
-        scored = [(element, self._score(query, intent, element, machine_names=False))]
-        try:
-            return self._apply_relation(query, scored, snapshot.elements)[0][1]
-        except StepFailed:  # the relation's anchor is gone: the description no longer fits
-            return 0.0
+        refuse a relocation that no longer fits what the step says."""
+        best = 0.0
+        for reading in read(intent.target):
+            score = self._score(reading, intent, element)[0]
+            if score <= 0:
+                continue
+            if reading.container and not self._container_ok(reading, element, snapshot):
+                continue
+            if (reading.region or reading.region_name) and not _in_region(reading, element,
+                                                                          snapshot):
+                continue
+            best = max(best, score)
+        return best
 
-    def _score(self, query: TargetQuery, intent: Intent, el: Element,
-               machine_names: bool = True) -> float:
-        fp = el.fingerprint
-        if query.name:
-            score = name_score(query.name, el, machine_names)
-            if query.quoted and normalize(query.name) not in {
-                    normalize(fp.accessible_name), normalize(fp.text), normalize(fp.label)}:
-                score *= 0.8
+    # -- one reading ---------------------------------------------------------------------------
+
+    def _evaluate(self, reading: Reading, intent: Intent, snapshot: Snapshot,
+                  hint: Fingerprint | None) -> Outcome:
+        ranked, problem = self._candidates(reading, intent, snapshot)
+        outcome = Outcome(reading, ranked, problem=problem)
+        if not ranked:
+            return outcome
+        best = ranked[0]
+        if reading.ordinal:
+            group = sorted((c for c in ranked if c.score >= best.score * PEER_RATIO),
+                           key=lambda c: _reading_order(c.element))
+            n = reading.ordinal
+            if n > len(group):
+                outcome.problem = (f"asked for number {n} but only {len(group)} elements match "
+                                   f"{reading.describe()}" + _listing(group, snapshot))
+                return outcome
+            outcome.chosen = group[n - 1] if n > 0 else group[-1]
+            outcome.chosen = Candidate(outcome.chosen.element, outcome.chosen.score,
+                                       f"number {n} of {len(group)}: {outcome.chosen.why}")
+            return outcome
+        contenders = [c for c in ranked if c.score > best.score - MARGIN]
+        if len(contenders) > 1 and hint is not None:
+            contenders = _by_hint(contenders, hint)
+        if len(contenders) > 1:
+            outcome.tied = contenders
         else:
-            score = 0.6  # "the checkbox": only the kind and relations decide
-        if query.role:
-            score *= _kind_fit(query.role, el)
-        score *= _action_fit(intent.action, el)
-        if intent.action is Action.EXPECT_TEXT and intent.value:
-            score *= 1.0 if contains_phrase(fp.text + " " + el.container, intent.value) else 0.7
-        if query.colour:
-            score *= colour_fit(query.colour, fp)
-        if el.disabled and not intent.is_check:
-            score *= 0.6
-        return score
+            outcome.chosen = contenders[0]
+        return outcome
 
-    def _apply_relation(self, query: TargetQuery, scored: list[tuple[Element, float]],
-                        elements: list[Element]) -> list[tuple[Element, float]]:
-        if not query.relation:
-            return scored
-        if query.relation == "container":
-            return [(el, s if contains_phrase(el.container, query.anchor) else s * 0.2)
-                    for el, s in scored]
-        if query.relation == "region":
-            return [(el, s if _in_region(query, el.fingerprint) else s * 0.4) for el, s in scored]
-        anchor_query = parse_target(query.anchor)
-        anchors = sorted(((el, name_score(anchor_query.name, el)
-                           * (_kind_fit(anchor_query.role, el) if anchor_query.role else 1.0))
-                          for el in elements), key=lambda p: -p[1])
-        if not anchors or anchors[0][1] < MIN_SCORE:
-            raise StepFailed(f"cannot find {query.anchor!r} to look {query.relation} it")
-        anchor = anchors[0][0]
-        return [(el, s * direction_fit(query.relation, el.fingerprint, anchor.fingerprint))
-                if el is not anchor else (el, 0.0) for el, s in scored]
+    def _candidates(self, reading: Reading, intent: Intent,
+                    snapshot: Snapshot) -> tuple[list[Candidate], str]:
+        """Candidates for one reading, best first, relations applied; or a reason."""
+        scored = []
+        for el in snapshot.elements:
+            score, why = self._score(reading, intent, el)
+            if score > 0:
+                scored.append(Candidate(el, score, why))
+        scored = _drop_nested(scored, snapshot)
+        if not scored:
+            return [], ""
+        if reading.colour:
+            fits = [c for c in scored if colour_fit(reading.colour, c.element.fingerprint) == 1]
+            if fits:
+                scored = fits
+        problem = ""
+        if reading.container:
+            scored = self._in_container(reading, scored, snapshot)
+            if not scored:
+                problem = (f"no {reading.kind or 'element'} matching {reading.name!r} shares a "
+                           f"row or item with {reading.container!r}")
+        if scored and (reading.region or reading.region_name):
+            inside = [c for c in scored if _in_region(reading, c.element, snapshot)]
+            if not inside:
+                where = f"{reading.region_name} {reading.region}".strip()
+                problem = f"nothing matching {reading.describe()} lies in the {where}"
+            elif reading.region and reading.region_name:  # the named one, if the page names it
+                named = [c for c in inside if _region_named(reading.region_name, c.element,
+                                                            snapshot)]
+                inside = named or inside
+            scored = inside
+        if scored and reading.relation:
+            scored, problem = self._related(reading, intent, scored, snapshot)
+        scored.sort(key=lambda c: (-c.score, _reading_order(c.element)))
+        return scored, problem
 
-    def _pick_ordinal(self, query: TargetQuery,
-                      scored: list[tuple[Element, float]]) -> Resolution:
-        best = scored[0][1]
-        group = _drop_nested([(el, s) for el, s in scored if s >= best * 0.85])
-        group.sort(key=lambda p: (p[0].fingerprint.y, p[0].fingerprint.x))
-        n = query.ordinal
-        if n > len(group):
-            raise StepFailed(f"asked for number {n} but only {len(group)} elements match"
-                             + _listing(group))
-        element, score = group[n - 1] if n > 0 else group[-1]
-        return Resolution(element=element, confidence=round(min(1.0, score), 3),
-                          reason=f"local: ordinal {n} of {len(group)}", candidates=group[:5])
+    def _score(self, reading: Reading, intent: Intent, el: Element) -> tuple[float, str]:
+        fp = el.fingerprint
+        if el.hidden and intent.action in ELEMENT_CHECKS - _STATE_CHECKS:
+            return 0.0, ""
+        if reading.kind:
+            kind = kind_fit(reading.kind, el)
+        elif el.structure:  # a named block (titled) is as good a check target as a text
+            kind = 0.0 if intent.action not in ELEMENT_CHECKS else (
+                1.0 if el.fingerprint.accessible_name else 0.8)
+        else:
+            kind = 1.0
+        if kind <= 0:
+            return 0.0, ""
+        if fp.tag == "label" and el.control is not None and (
+                intent.action in _CONTROL_ACTIONS or reading.kind in {
+                    "checkbox", "radio", "switch", "field", "dropdown"}):
+            return 0.0, ""  # the control it labels stands for it
+        act = action_fit(intent.action, el)
+        if act <= 0:
+            return 0.0, ""
+        if reading.name and reading.holds:
+            text = fp.text or fp.accessible_name
+            if not contains_phrase(text, reading.name):
+                return 0.0, ""
+            name, why = 1.0, "holds the words"
+        elif reading.name:
+            name, source = name_score(reading.name, el)
+            if name < MIN_NAME and _looks_only(reading, el):
+                # "the cog icon in the Name column header": an icon without a single word,
+                # described by its look, which a page does not tell; only a relation can
+                # single it out, and it counts for less than any name that matches
+                name, source = LOOKS_NAME, "an icon without words"
+            elif name < MIN_NAME and reading.kind in WHOLE_KINDS and not reading.strict:
+                # "the users table": what a table holds is rarely its name; one of its
+                # kind on the page is it, two are a tie
+                name, source = LOOKS_NAME, f"a {reading.kind} named by what it holds"
+            if name < (STRICT_NAME if reading.strict else MIN_NAME):
+                return 0.0, ""
+            if reading.quoted and not _exact(reading.name, el):
+                name *= 0.85
+            why = f"{source} {name:.2f}"
+        else:
+            name, why = 0.75, "kind only"
+        score = name * kind * act
+        if el.disabled and intent.action not in ELEMENT_CHECKS:
+            score *= 0.7
+        if intent.action is Action.SELECT and el.options and intent.value is not None \
+                and not _has_option(el.options, intent.value):
+            score *= 0.3  # a native dropdown without that option is not the one meant
+        if el.hidden:  # a person does not see it: anything visible that fits comes first
+            score *= 0.8
+        if intent.action is Action.EXPECT_TEXT and intent.value and not contains_phrase(
+                fp.text + " " + el.container, intent.value):
+            score *= 0.9
+        if kind < 1:
+            why += f", kind {kind:.2f}"
+        return score, why
+
+    # -- relations -------------------------------------------------------------------------------
+
+    def _container_ok(self, reading: Reading, el: Element, snapshot: Snapshot) -> bool:
+        if not snapshot.has_tree:  # one element described alone: its row's text says
+            return contains_phrase(el.container, reading.container) or contains_phrase(
+                el.fingerprint.text, reading.container)
+        return bool(self._in_container(reading, [Candidate(el, 1.0)], snapshot))
+
+    def _in_container(self, reading: Reading, scored: list[Candidate],
+                      snapshot: Snapshot) -> list[Candidate]:
+        """Keep the candidates that share a tight common ancestor with the anchor text: the
+        smallest part of the page holding both that holds no other candidate as good."""
+        words = reading.container.split()
+        if reading.container_kind and len(words) == 1 and words[0].lower() in ORDINALS:
+            # "in the last row", "in the second card": among the containers that hold a
+            # candidate, the one at that position
+            return _by_position(ORDINALS[words[0].lower()], reading.container_kind, scored,
+                                snapshot)
+        anchors = _anchor_elements(reading.container, snapshot) or self._described(
+            f"{reading.container} {reading.container_kind}".strip(), snapshot)
+        if not anchors or not snapshot.has_tree:
+            return [c for c in scored if contains_phrase(c.element.container, reading.container)]
+        by_node = sorted(scored, key=lambda c: c.element.node)
+        nodes = [c.element.node for c in by_node]
+        kept = []
+        for cand in scored:
+            for anchor in anchors:
+                common = _common_ancestor(snapshot, cand.element.node, anchor.node)
+                if common < 0:
+                    continue
+                end = snapshot.ends[common]
+                if end - common > 0.4 * snapshot.nodes and snapshot.nodes > 50:
+                    continue  # the whole page is nobody's row
+                inside = by_node[bisect_left(nodes, common):bisect_left(nodes, end)]
+                if any(c is not cand and c.score >= cand.score * 0.7 for c in inside):
+                    continue
+                kept.append(Candidate(cand.element, cand.score,
+                                      f"{cand.why}, with {reading.container!r}"))
+                break
+        return kept
+
+    def _described(self, anchor: str, snapshot: Snapshot) -> list[Element]:
+        """An anchor that is not text on the page but a description of a container ("the
+        first code block", "the last row"): the element it describes, if exactly one."""
+        for reading in read(anchor):
+            if not (reading.kind or reading.ordinal) or reading.container:
+                continue
+            outcome = self._evaluate(reading, Intent(Action.EXPECT_VISIBLE, anchor), snapshot,
+                                     None)
+            if outcome.chosen is not None:
+                return [outcome.chosen.element]
+        return []
+
+    def _related(self, reading: Reading, intent: Intent, scored: list[Candidate],
+                 snapshot: Snapshot) -> tuple[list[Candidate], str]:
+        anchor_readings = read(reading.anchor)
+        found = None
+        for anchor_reading in anchor_readings:
+            ranked = self._candidates(anchor_reading, Intent(Action.EXPECT_VISIBLE,
+                                                             reading.anchor), snapshot)[0]
+            if ranked and (len(ranked) == 1 or ranked[0].score > ranked[1].score + MARGIN):
+                found = ranked[0].element
+                break
+        if found is None:
+            return [], f"cannot find {reading.anchor!r} to look {reading.relation} it"
+        out = []
+        for cand in scored:
+            if cand.element is found or snapshot.contains(cand.element.node, found.node) \
+                    or snapshot.contains(found.node, cand.element.node):
+                continue
+            fit = direction_fit(reading.relation, cand.element.fingerprint, found.fingerprint)
+            if fit > 0:
+                out.append(Candidate(cand.element, cand.score * fit,
+                                     f"{cand.why}, {reading.relation} {reading.anchor!r}"))
+        if not out:
+            return [], f"nothing matching {reading.describe()} lies {reading.relation} " \
+                       f"{reading.anchor!r}"
+        return out, ""
 
 
-def _in_region(query: TargetQuery, fp: Fingerprint) -> bool:
-    """"in the Groceries section": under that heading or landmark; "in the footer": inside
-    that kind of landmark."""
-    context = tokens(fp.landmark + " " + fp.heading)
-    if query.anchor:
-        return tokens(query.anchor) <= context
-    wanted = REGION_LANDMARKS.get(query.extra.get("region", ""), set())
-    return bool(wanted & set(normalize(fp.landmark).split()))
+def _clicked_inside(chosen: Candidate, reading: Reading, snapshot: Snapshot) -> Candidate:
+    """"Click the Horsepower column header": a person clicks the one link or button inside
+    a header, cell or text they name (a row, item or section named is clicked itself)."""
+    el = chosen.element
+    if el.interactive or reading.kind in {"row", "item", "table", "list", "dialog", "section"} \
+            or not snapshot.has_tree:
+        return chosen
+    inside = [e for e in snapshot.elements if e is not el and e.interactive and not e.hidden
+              and snapshot.contains(el.node, e.node) and e.fingerprint.role in {"link", "button"}]
+    if len(inside) != 1:
+        return chosen
+    return Candidate(inside[0], chosen.score, f"{chosen.why}, the {inside[0].fingerprint.role} "
+                                              "inside it")
 
 
-def _drop_nested(pairs: list[tuple[Element, float]]) -> list[tuple[Element, float]]:
-    """A label and its control, or a button and its inner text, count as one element: keep
-    the more specific (the control, or the outer interactive element)."""
-    kept: list[tuple[Element, float]] = []
-    for el, s in pairs:
-        twin = next((i for i, (k, _) in enumerate(kept) if _same_thing(k, el)), None)
-        if twin is None:
-            kept.append((el, s))
-        elif _prefer(el, kept[twin][0]):
-            kept[twin] = (el, max(s, kept[twin][1]))
-    return kept
+def _by_position(n: int, kind: str, scored: list[Candidate],
+                 snapshot: Snapshot) -> list[Candidate]:
+    """The candidates inside the n-th container (row, item, card ...) that holds any."""
+    by_node = snapshot.by_node()
+    groups: dict[int, list[Candidate]] = {}
+    for cand in scored:
+        node = _container_of(cand.element, kind, snapshot, by_node)
+        if node is not None:
+            groups.setdefault(node, []).append(cand)
+    order = sorted(groups)  # pre-order ids: document order
+    if not order or n > len(order) or -n > len(order):
+        return []
+    chosen = order[n - 1] if n > 0 else order[n]
+    return groups[chosen]
 
 
-def _same_thing(a: Element, b: Element) -> bool:
+_ROW_WORDS = {"row", "line", "record", "entry", "result", "item", "list item", "task", "todo",
+              "to-do", "comment", "message", "post", "product"}
+
+
+def _container_of(el: Element, kind: str, snapshot: Snapshot,
+                  by_node: dict[int, Element]) -> int | None:
+    """The nearest container of that kind around the element: a row or list item for "row",
+    "item" and the like (a header row does not count), else a region whose class words
+    name the kind ("card", "panel", "tile")."""
+    rows = kind in _ROW_WORDS
+    for node in snapshot.ancestors(el.node):
+        item = by_node.get(node)
+        if rows and item is not None and item.fingerprint.role in ITEM_ROLES:
+            return None if "/thead[" in item.fingerprint.xpath else node
+        region = snapshot.regions.get(node)
+        if region is not None and kind and kind.split()[-1] in region.words.lower():
+            return node
+    return None
+
+
+def _anchor_elements(text: str, snapshot: Snapshot) -> list[Element]:
+    """The innermost elements whose words contain the anchor text."""
+    needle = normalize(text)
+    first = needle.split(" ")[0] if needle else ""
+    hits = []
+    for el in snapshot.elements:
+        fp = el.fingerprint
+        if any(first in t.lower() and contains_phrase(t, text)
+               for t in (fp.text, fp.accessible_name, fp.value, fp.alt, fp.title, fp.label)
+               if t):
+            hits.append(el)
+    if not snapshot.has_tree or not hits:
+        return hits
+    hits.sort(key=lambda e: e.node)
+    # pre-order: a hit holding another hit is directly followed by one inside it
+    return [h for h, after in zip(hits, [*hits[1:], None], strict=True)
+            if after is None or not snapshot.contains(h.node, after.node) or after.node == h.node]
+
+
+def _common_ancestor(snapshot: Snapshot, a: int, b: int) -> int:
+    if a < 0 or b < 0:
+        return -1
+    node = a
+    while node >= 0 and not snapshot.contains(node, b):
+        node = snapshot.parents.get(node, -1)
+    return node
+
+
+def _in_region(reading: Reading, el: Element, snapshot: Snapshot) -> bool:
+    """"in the sidebar", "in the breadcrumbs": inside such a landmark or region;
+    "in the Filters section": inside a region of that name, or under that heading."""
+    chain = snapshot.region_chain(el)
+    fp = el.fingerprint
+    if reading.region and reading.region != "section":
+        fits = [r for r in chain if region_matches(reading.region, r.kind, r.words, r.name)]
+        if not fits and snapshot.has_tree and not _page_has_region(reading.region, snapshot):
+            return _placed(reading.region, fp)  # no such region in the markup: where it is
+        if not fits and not chain:  # described alone (fast path): its landmark string says
+            fits_landmark = region_matches(reading.region, fp.landmark.split(" ")[0], "",
+                                           fp.landmark)
+            return fits_landmark and (not reading.region_name or contains_phrase(
+                fp.landmark, reading.region_name))
+        # "in the column menu": the menu is what matters; its name, when the page gives
+        # one, is checked elsewhere (a named region elsewhere outranks)
+        return bool(fits)
+    name = reading.region_name
+    if not name:
+        return bool(chain)
+    return _region_named(name, el, snapshot) or contains_phrase(fp.landmark, name)
+
+
+def _page_has_region(kind: str, snapshot: Snapshot) -> bool:
+    return any(region_matches(kind, r.kind, r.words, r.name) for r in snapshot.regions.values())
+
+
+def _placed(kind: str, fp: Fingerprint) -> bool:
+    """Where a region of that kind sits on a page that does not mark it up: a sidebar at a
+    side, a header at the top, a footer at the bottom."""
+    width = fp.page_width or 1280
+    height = fp.page_height or 900
+    if kind == "sidebar":
+        return fp.x + fp.width <= 0.3 * width or fp.x >= 0.7 * width
+    if kind == "header":
+        return fp.y + fp.height <= min(150, 0.15 * height)
+    if kind == "footer":
+        return fp.y >= 0.85 * height
+    return False
+
+
+def _region_named(name: str, el: Element, snapshot: Snapshot) -> bool:
+    return any(_named(name, r.name) or recall(name, r.name + " " + machine_words(r.words))
+               >= 0.99 for r in snapshot.region_chain(el)) or \
+        phrase_score(name, el.fingerprint.heading) >= 0.8
+
+
+def _named(wanted: str, name: str) -> bool:
+    return bool(name) and (phrase_score(wanted, name) >= 0.8 or contains_phrase(name, wanted))
+
+
+# -- sameness ------------------------------------------------------------------------------------
+
+def _same_thing(snapshot: Snapshot, a: Element, b: Element) -> bool:
+    """A control and its label, or a button and the text inside it, are one thing."""
+    if a is b:
+        return True
     fa, fb = a.fingerprint, b.fingerprint
     if fa.frame != fb.frame:
         return False
-    if fb.xpath.startswith(fa.xpath + "/") or fa.xpath.startswith(fb.xpath + "/"):
+    if a.control is not None and snapshot.elements[a.control] is b:
         return True
-    label_pair = {fa.tag, fb.tag} & {"label"} and (
-        (fa.tag == "label" and normalize(fa.text) == normalize(fb.label))
-        or (fb.tag == "label" and normalize(fb.text) == normalize(fa.label)))
-    return bool(label_pair)
+    if b.control is not None and snapshot.elements[b.control] is a:
+        return True
+    if snapshot.has_tree and a.node >= 0 and b.node >= 0:
+        return snapshot.contains(a.node, b.node) or snapshot.contains(b.node, a.node)
+    return fb.xpath.startswith(fa.xpath + "/") or fa.xpath.startswith(fb.xpath + "/")
 
 
-def _prefer(candidate: Element, current: Element) -> bool:
+def _drop_nested(cands: list[Candidate], snapshot: Snapshot) -> list[Candidate]:
+    """Of a button and the text inside it keep the button; of a row and its cell, the one
+    that scored better; of a label and its control, the control. Linear in the tree."""
+    if not snapshot.has_tree:
+        kept: list[Candidate] = []
+        for cand in sorted(cands, key=lambda c: -c.score):
+            twin = next((i for i, k in enumerate(kept)
+                         if _same_thing(snapshot, k.element, cand.element)), None)
+            if twin is None:
+                kept.append(cand)
+            elif _prefer(cand, kept[twin], snapshot):
+                kept[twin] = _merged(cand, kept[twin])
+        return kept
+    # a label and the control it labels are one: keep the control
+    labels = {id(snapshot.elements[c.element.control]): c for c in cands
+              if c.element.control is not None}
+    present = {id(c.element) for c in cands}
+    merged = [_merged(c, labels[id(c.element)]) if id(c.element) in labels else c
+              for c in cands if not (c.element.control is not None and id(
+                  snapshot.elements[c.element.control]) in present)]
+    # nesting, by a sweep in document order: the winner of each nest stands for it
+    result: list[Candidate] = []
+    stack: list[tuple[int, int]] = []  # (index into result, node of the nest's outermost)
+    for cand in sorted(merged, key=lambda c: c.element.node):
+        while stack and not snapshot.contains(stack[-1][1], cand.element.node):
+            stack.pop()
+        if stack:
+            nest = stack[-1][0]
+            current = result[nest]
+            result[nest] = (_merged(cand, current) if _prefer(cand, current, snapshot)
+                            else _merged(current, cand))
+            continue
+        result.append(cand)
+        stack.append((len(result) - 1, cand.element.node))
+    return sorted(result, key=lambda c: -c.score)
+
+
+def _merged(winner: Candidate, loser: Candidate) -> Candidate:
+    return Candidate(winner.element, max(winner.score, loser.score), winner.why)
+
+
+def _prefer(candidate: Candidate, current: Candidate, snapshot: Snapshot) -> bool:
+    new, old = candidate.element, current.element
+    if old.control is not None and snapshot.elements[old.control] is new:
+        return True  # the control over its label
+    if new.control is not None and snapshot.elements[new.control] is old:
+        return False
+    if abs(candidate.score - current.score) > 0.02:
+        return candidate.score > current.score
     rank = {"input": 3, "select": 3, "textarea": 3, "button": 2, "a": 2}
-    return rank.get(candidate.fingerprint.tag, 1 if candidate.interactive else 0) > rank.get(
-        current.fingerprint.tag, 1 if current.interactive else 0)
+
+    def weight(el: Element) -> int:
+        if el.structure:
+            return -1
+        return rank.get(el.fingerprint.tag, 2 if el.interactive else 0)
+    return weight(new) > weight(old)
 
 
-def _by_hint(pairs: list[tuple[Element, float]], hint: Fingerprint) -> list[tuple[Element, float]]:
+def _by_hint(cands: list[Candidate], hint: Fingerprint) -> list[Candidate]:
     """Break a tie with the element's old fingerprint; still refuse when it does not decide."""
     from replaywright.match import Matcher
 
-    result = Matcher().match(hint, [el.fingerprint for el, _ in pairs])
+    result = Matcher().match(hint, [c.element.fingerprint for c in cands])
     if result.index is not None and result.confident:
-        return [pairs[result.index]]
-    return pairs
+        return [cands[result.index]]
+    return cands
 
 
-def _listing(pairs: list[tuple[Element, float]]) -> str:
-    return "".join(f"\n  - {el.summary()} at ({el.fingerprint.x:.0f}, {el.fingerprint.y:.0f})"
-                   f" score {s:.2f}" for el, s in pairs[:5])
+# -- messages ------------------------------------------------------------------------------------
+
+_ROLE_WORD = {"button": "button", "link": "link", "checkbox": "checkbox", "radio": "radio",
+              "textbox": "field", "searchbox": "field", "combobox": "dropdown",
+              "listbox": "dropdown", "heading": "heading", "img": "image", "tab": "tab",
+              "switch": "switch", "menuitem": "menu item", "row": "row", "listitem": "item",
+              "option": "option", "cell": "cell", "columnheader": "column header"}
+_ORDINAL_WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+                  "eighth", "ninth", "tenth"]
 
 
-def _closest(scored: list[tuple[Element, float]]) -> str:
-    near = [(el, s) for el, s in scored[:3] if s > 0.05]
-    return ("; closest:" + _listing(near)) if near else ""
+def phrasing(el: Element, peers: list[Element], snapshot: Snapshot) -> str:
+    """A description that would pick this element and not its peers."""
+    fp = el.fingerprint
+    kind = _ROLE_WORD.get(fp.role, "field" if is_editable(fp, el.editable) else "element")
+    name = (fp.accessible_name or fp.text or fp.label or fp.placeholder or fp.title)[:40]
+    base = f'the "{name}" {kind}' if name else f"the {kind}"
+    others = [p for p in peers if p is not el]
+    row = _row_words(el, snapshot)
+    if row and not any(row == _row_words(p, snapshot) for p in others):
+        return f'{base} in the row with "{row}"'
+    region = _region_label(el, snapshot)
+    if region and not any(region == _region_label(p, snapshot) for p in others):
+        return f"{base} in the {region}"
+    order = sorted([el, *others], key=_reading_order)
+    n = order.index(el)
+    word = "last" if n == len(order) - 1 and n >= len(_ORDINAL_WORDS) else (
+        _ORDINAL_WORDS[n] if n < len(_ORDINAL_WORDS) else f"number {n + 1}")
+    return base.replace("the ", f"the {word} ", 1)
+
+
+#: Region words a phrasing may use, most specific first.
+_REGION_LABELS = ("breadcrumbs", "dialog", "sidebar", "toolbar", "filters", "pagination",
+                  "header", "footer", "navigation", "menu", "tabs", "form", "table")
+
+
+def _region_label(el: Element, snapshot: Snapshot) -> str:
+    """How a person would name the region around an element: `"Advanced" section`,
+    `sidebar`, `breadcrumbs`."""
+    for region in snapshot.region_chain(el):
+        if region.name and region.kind in {"section", "region", "fieldset", "form", "dialog",
+                                           "group", "article"}:
+            return f'"{region.name[:40]}" section'
+        for label in _REGION_LABELS:
+            if region_matches(label, region.kind, region.words, region.name):
+                return label
+    return ""
+
+
+def container_words(el: Element, snapshot: Snapshot) -> tuple[Element | None, str]:
+    """The row or item around the element, and its first words other than the element's
+    own ("Milk" for the Delete button of the Milk row)."""
+    if not snapshot.has_tree:
+        return None, ""
+    own = normalize(el.fingerprint.accessible_name or el.fingerprint.text)
+    by_node = {e.node: e for e in snapshot.elements}
+    for node in snapshot.ancestors(el.node):
+        item = by_node.get(node)
+        if item is not None and item.fingerprint.role in ITEM_ROLES:
+            for other in snapshot.elements:
+                if other is el or not snapshot.contains(node, other.node) or other.structure:
+                    continue
+                words = other.fingerprint.text.strip()
+                if words and normalize(words) != own and len(words) <= 40:
+                    return item, words
+            return item, ""
+    return None, ""
+
+
+def _row_words(el: Element, snapshot: Snapshot) -> str:
+    return container_words(el, snapshot)[1]
+
+
+def _listing(cands: list[Candidate], snapshot: Snapshot) -> str:
+    elements = [c.element for c in cands[:5]]
+    return "".join(
+        f"\n  - {c.element.summary()} at ({c.element.fingerprint.x:.0f}, "
+        f"{c.element.fingerprint.y:.0f}), score {c.score:.2f}: say "
+        f"'{phrasing(c.element, elements, snapshot)}'" for c in cands[:5])
+
+
+def _closest(ranked: list[Candidate], snapshot: Snapshot) -> str:
+    near = [c for c in ranked[:3] if c.score > 0.05]
+    return ("; closest:" + _listing(near, snapshot)) if near else ""
+
+
+__all__ = ["COLOURS", "MIN_SCORE", "LocalResolver", "name_score"]

@@ -145,7 +145,7 @@ def recording(name: str, *, key: str | None = None, legacy_httpx: bool = False) 
 
 def element(index: int, *, interactive: bool = True, container: str = "", **signals: Any) -> Any:
     from replaywright.browser.snapshot import Element
-    from replaywright.match.fingerprint import Fingerprint
+    from replaywright.model import Fingerprint
 
     signals.setdefault("visible", True)
     return Element(fingerprint=Fingerprint(**signals), frame=None, index=index,  # type: ignore[arg-type]

@@ -16,9 +16,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from replaywright.browser.snapshot import Snapshot
-from replaywright.cache.entry import Usage
 from replaywright.errors import FlowError
 from replaywright.flow.intent import ACCEPTED_PHRASINGS, Action, Intent, parse_step
+from replaywright.model import Usage
 from replaywright.resolve.llm.ask import InvalidAnswer, ask
 from replaywright.resolve.llm.candidates import goal_candidates, listing
 from replaywright.resolve.llm.client import LLMClient, Turn

@@ -9,8 +9,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from replaywright.cache.entry import Usage
 from replaywright.errors import StepFailed
+from replaywright.model import Usage
 from replaywright.resolve.llm.client import LLMClient, LLMError, Reply, Schema, Turn
 
 T = TypeVar("T", bound=BaseModel)

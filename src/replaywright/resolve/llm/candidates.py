@@ -8,13 +8,10 @@ and word overlap with the goal (for the agent), then listed in page order.
 
 from __future__ import annotations
 
-import contextlib
-
 from replaywright.browser.snapshot import Element, Snapshot
-from replaywright.errors import StepFailed
 from replaywright.flow.intent import Intent
-from replaywright.match.fingerprint import Fingerprint
-from replaywright.resolve.local import LocalResolver, parse_target
+from replaywright.model import Fingerprint
+from replaywright.resolve.local import LocalResolver
 from replaywright.resolve.text import tokens
 
 FIELD_CHARS = 70
@@ -102,12 +99,8 @@ def step_candidates(intent: Intent, snapshot: Snapshot, limit: int,
     elements = snapshot.elements
     if len(elements) <= limit:
         return list(range(len(elements)))
-    local = LocalResolver()
-    query = parse_target(intent.target)
-    scored = [(el, local._score(query, intent, el)) for el in elements]
-    with contextlib.suppress(StepFailed):  # no anchor on the page: the model judges alone
-        scored = local._apply_relation(query, scored, elements)
-    scores = [s + (0.05 if el.interactive else 0.0) for el, s in scored]
+    plausible = LocalResolver().plausibility(intent, snapshot)
+    scores = [plausible[i] + (0.05 if el.interactive else 0.0) for i, el in enumerate(elements)]
     if hint is not None:  # keep the old element's look-alikes in view
         from replaywright.match import Matcher
 

@@ -21,8 +21,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from replaywright.cache.entry import Usage
 from replaywright.errors import ReplaywrightError
+from replaywright.model import Usage
 from replaywright.resolve.llm.config import LLMConfig
 from replaywright.resolve.llm.pricing import cost, price_for, price_table
 

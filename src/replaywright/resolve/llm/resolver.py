@@ -7,10 +7,9 @@ import logging
 from pydantic import BaseModel, Field
 
 from replaywright.browser.snapshot import Snapshot
-from replaywright.cache.entry import Usage
 from replaywright.errors import StepFailed
 from replaywright.flow.intent import Intent
-from replaywright.match.fingerprint import Fingerprint
+from replaywright.model import Fingerprint, Usage
 from replaywright.resolve.base import Resolution
 from replaywright.resolve.llm.ask import InvalidAnswer, LLMStepFailed, ask
 from replaywright.resolve.llm.candidates import describe_fingerprint, listing, step_candidates

@@ -1,0 +1,108 @@
+"""The way testers describe elements, on a page with the patterns real apps use: custom
+checkboxes, hover-only delete buttons, rows with the same links, regions by name, labels
+made of images, icon-only buttons — each resolves to the element a person means, or the
+step is refused with candidates; never another element."""
+
+from __future__ import annotations
+
+import pytest
+import pytest_asyncio
+
+from replaywright.browser.launch import BrowserSession
+from replaywright.browser.snapshot import Snapshot, take_snapshot
+from replaywright.errors import AmbiguousTarget, StepFailed
+from replaywright.flow.intent import parse_step
+from replaywright.resolve.local import LocalResolver
+
+pytestmark = pytest.mark.browser
+
+MEANT = {
+    # kinds and names from the page's own words
+    "Type 'x' into the search box": "searchbar",  # labelled by an image's alt
+    "Type 'x' into the Search field": "searchbar",
+    "Click the menu button": "menu",  # icon-only: an svg title
+    "Click the Go button": "search-go",
+    # words inside a name are not grammar
+    "Type 'Carol' into the First name field": "first",
+    "Type 'Lee' into the Last name field": "last",
+    # custom-styled controls: transparent or undisplayed inputs behind labels
+    "Check the Staff status checkbox": "staff",
+    "Check the Dark mode switch": "dark",
+    # containers, whatever their tag
+    'Check the checkbox in the row with "carol"': "pick-carol",
+    "Check carol's checkbox": "pick-carol",
+    "Click the Edit link for carol": "edit-carol",
+    'Click the Edit link next to "alice"': "edit-alice",
+    'Click the toggle checkbox in the "Bake bread" item': "toggle-bread",
+    'Check the checkbox of the "Buy milk" item': "toggle-milk",
+    'Click the delete button of the "Buy milk" item': "destroy-milk",  # shown on hover
+    'Click the delete button for "Bake bread"': "destroy-bread",
+    'Click the Buy button in the "Volvo" card': "buy-volvo",
+    'The price in the "Mazda" card contains "21"': "price-mazda",
+    # regions by landmark, aria-label or class words
+    "Click the Users link in the breadcrumbs": "crumb-users",
+    "Click the Users link in the sidebar": "side-users",
+    "Click the Users link in the footer": "foot-users",
+    "Click the close button of the dialog": "notice-close",
+    "Click the Learn more link in the dialog": "notice-more",
+    # ordinals
+    "Click the second Edit link": "edit-carol",
+}
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def snapshot(browser: BrowserSession, fixture_site: str) -> Snapshot:
+    page = await browser.new_page()
+    await page.goto(f"{fixture_site}/phrasings.html")
+    return await take_snapshot(page)
+
+
+def _pick(snapshot: Snapshot, step: str) -> str:
+    return LocalResolver().rank(parse_step(step), snapshot).element.fingerprint.id
+
+
+@pytest.mark.parametrize("step", list(MEANT))
+async def test_each_phrasing_picks_the_element_a_person_means(snapshot: Snapshot,
+                                                              step: str) -> None:
+    assert _pick(snapshot, step) == MEANT[step]
+
+
+@pytest.mark.parametrize("step", ["Click the Users link", "Click the Edit link",
+                                  "Click the Buy button"])
+async def test_equal_candidates_are_refused_with_phrasings_that_pick_each(
+        snapshot: Snapshot, step: str) -> None:
+    with pytest.raises(AmbiguousTarget) as refused:
+        _pick(snapshot, step)
+    suggestions = [line.split("say '")[1].rstrip("'") for line in str(refused.value).splitlines()
+                   if "say '" in line]
+    assert len(suggestions) >= 2
+    picked = [_pick(snapshot, f"Click {s}") for s in suggestions]
+    assert len(set(picked)) == len(picked)
+
+
+@pytest.mark.parametrize("step", [
+    "Check the Email checkbox",  # a column named Email is no checkbox
+    "Type 'x' into the Save field",  # a button is no field
+    "Click the Staff status link",  # a checkbox's label is no link
+    'Click the delete button of the "Walk dog" item',  # no such item
+    "Check the Remember me checkbox",  # not on the page
+])
+async def test_a_named_kind_or_anchor_is_never_met_by_another_element(
+        snapshot: Snapshot, step: str) -> None:
+    with pytest.raises(StepFailed):
+        _pick(snapshot, step)
+
+
+@pytest.mark.parametrize(("step", "meant"), [
+    ("Click the Edit link in the last row", "edit-carol"),
+    ("Check the checkbox in the first row", "pick-alice"),  # a header row is no row
+    ("Click the Buy button in the second card", "buy-volvo"),
+    ("Click the CommaSeparatedStrings link in the table of contents", None),
+])
+async def test_containers_picked_by_position(snapshot: Snapshot, step: str,
+                                             meant: str | None) -> None:
+    if meant is None:  # no table of contents on this page: refused, not guessed
+        with pytest.raises(StepFailed):
+            _pick(snapshot, step)
+    else:
+        assert _pick(snapshot, step) == meant
