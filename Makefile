@@ -16,3 +16,5 @@ lint: setup
 
 bench: setup
 	.venv/bin/replaywright bench relocate ../shared/datasets/element-relocation
+	.venv/bin/replaywright bench workers
+	REPLAYWRIGHT_TEST_MANY_RUNS=30 .venv/bin/python -m pytest -q tests/runs/test_workers.py -k many_runs

@@ -3,27 +3,52 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
+import click
 import typer
 
-from replaywright.bench.cli import app as bench_app
 from replaywright.browser.launch import BrowserOptions
-from replaywright.cache.cli import cache_app, serve_app
-from replaywright.cache.loadtest import bench_cache
-from replaywright.codegen.cli import codegen_app
 from replaywright.errors import FlowError, ReplaywrightError
+from replaywright.exits import ErrorsToExits, error_exit
 
-app = typer.Typer(help="Plain-English browser flows: resolved once, replayed from cache, "
-                  "self-healing.", no_args_is_help=True, pretty_exceptions_enable=False)
-bench_app.command("cache")(bench_cache)
-app.add_typer(bench_app, name="bench")
-app.add_typer(cache_app, name="cache")
-app.add_typer(serve_app, name="serve")
-app.add_typer(codegen_app)  # `replaywright codegen FLOW` (a name here would nest it twice)
+if TYPE_CHECKING:
+    from replaywright.engine.results import RunResult
+
+#: Command groups imported only when used: `run` loads neither the benchmarks (numpy), the
+#: load test and HTTP client, nor the server.
+LAZY_COMMANDS = {
+    "bench": ("replaywright.bench.cli", "app"),
+    "cache": ("replaywright.cache.cli", "cache_app"),
+    "serve": ("replaywright.cache.cli", "serve_app"),
+    "codegen": ("replaywright.codegen.cli", "codegen_app"),
+    "worker": ("replaywright.runs.cli", "worker_app"),
+    "submit": ("replaywright.runs.cli", "submit_app"),
+    "runs": ("replaywright.runs.cli", "runs_app"),
+    "schedule": ("replaywright.runs.cli", "schedule_app"),
+}
+
+
+class LazyGroup(ErrorsToExits):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in LAZY_COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module, attr = LAZY_COMMANDS[cmd_name]
+        command = typer.main.get_command(getattr(importlib.import_module(module), attr))
+        command.name = cmd_name
+        return command
+
+
+app = typer.Typer(cls=LazyGroup, help="Plain-English browser flows: resolved once, replayed "
+                  "from cache, self-healing.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
 
 BrowserPath = Annotated[str | None, typer.Option("--browser-path", help="Chromium executable "
                         "(default: $REPLAYWRIGHT_CHROMIUM or /usr/bin/chromium).")]
@@ -39,11 +64,6 @@ def browser_options(browser_path: str | None, cdp: str | None, ws: str | None,
                     headed: bool) -> BrowserOptions:
     return BrowserOptions(executable_path=browser_path, cdp_url=cdp, ws_endpoint=ws,
                           headless=not headed)
-
-
-def fail(message: str, code: int) -> typer.Exit:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    return typer.Exit(code)
 
 
 def parse_params(pairs: list[str]) -> dict[str, str]:
@@ -94,22 +114,22 @@ def run(
         help="Use the local resolver's answer when the LLM gives none.")] = None,
 ) -> None:
     """Run a flow: resolve new steps, replay cached ones, heal what changed."""
+    from replaywright.engine.results import RunResult
     from replaywright.flow.loader import load_flow
     from replaywright.session import run_flow
 
-    if mode not in {"auto", "code", "ai"}:
-        raise fail(f"--with must be auto, code or ai, not {mode!r}", 2)
+    name = flow.stem
     try:
+        if mode not in {"auto", "code", "ai"}:
+            raise FlowError(f"--with must be auto, code or ai, not {mode!r}")
         loaded = load_flow(flow)
+        name = loaded.name
         params = parse_params(param)
         loaded.bind(params)
-    except FlowError as exc:
-        raise fail(str(exc), 2) from None
-    from replaywright.codegen.store import ScriptStore, regenerate
+        from replaywright.codegen.store import ScriptStore, regenerate
 
-    browser = browser_options(browser_path, cdp, ws_endpoint, headed)
-    script = ScriptStore(scripts).current_path(loaded.name)
-    try:
+        browser = browser_options(browser_path, cdp, ws_endpoint, headed)
+        script = ScriptStore(scripts).current_path(loaded.name)
         if mode == "code" and script.exists():
             from replaywright.script import run_script
 
@@ -124,25 +144,31 @@ def run(
                 browser=browser, screenshots=report is not None, progress=not json_out,
                 llm={"llm": llm, "base_url": llm_base_url, "timeout": llm_timeout,
                      "screenshot": llm_screenshot, "fallback_local": llm_fallback_local}))
-    except FlowError as exc:
-        raise fail(str(exc), 2) from None
     except ReplaywrightError as exc:
-        raise fail(str(exc), 1) from None
+        # the run could not start: CI still gets a report and a JUnit file saying why
+        failed = RunResult(flow=name, error=str(exc))
+        _write_reports(failed, report, junit)
+        raise error_exit(exc, json_out, extra=failed.to_json()) from None
     if result.passed and not no_cache:
         written = regenerate(loaded, result, scripts, params=loaded.bind(params))
         if written is not None and not json_out:
             typer.echo(f"  script: {written}", err=True)
+    _write_reports(result, report, junit)
+    code = 0 if result.passed else 1
+    if json_out:
+        typer.echo(json.dumps({**result.to_json(), "exit_code": code}, indent=2))
+    raise typer.Exit(code)
+
+
+def _write_reports(result: RunResult, report: Path | None, junit: Path | None) -> None:
     if report:
         from replaywright.report.html import write_html
 
-        write_html(report, [(loaded.name, result)], title=f"replaywright — {loaded.name}")
+        write_html(report, [(result.flow, result)], title=f"replaywright — {result.flow}")
     if junit:
         from replaywright.report.junit import write_junit
 
         write_junit(junit, [result])
-    if json_out:
-        typer.echo(json.dumps(result.to_json(), indent=2))
-    raise typer.Exit(0 if result.passed else 1)
 
 
 @app.command()
@@ -167,7 +193,7 @@ def demo(
         runs = asyncio.run(run_demo(browser_options(browser_path, cdp, ws_endpoint, headed),
                                     report=report, progress=not json_out, workflow=workflow))
     except ReplaywrightError as exc:
-        raise fail(str(exc), 1) from None
+        raise error_exit(exc, json_out) from None
     if json_out:
         typer.echo(json.dumps({"runs": runs}, indent=2))
     else:
@@ -179,3 +205,7 @@ def demo(
 def main() -> None:  # pragma: no cover - console entry point
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     app()
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m replaywright.cli`
+    main()

@@ -169,8 +169,12 @@ class Script:
         return PLACEHOLDER.sub(substitute, text)
 
     def context(self) -> Context:
+        """The context of a live call (code, extract, checks); it shares the session's
+        secrets, so what a code block or an extraction shows is masked too."""
+        shared = self.session.context
         return Context(params=dict(_fields(self.params)), env=self.env, outputs=self.outputs,
-                       loop=dict(self._loop))
+                       loop=dict(self._loop), secret_params=shared.secret_params,
+                       revealed=shared.revealed)
 
     # -- the one path every action takes -------------------------------------------------------
 
@@ -272,13 +276,15 @@ class Script:
         spec = Block(label=self._label or "extract", kind="extract", extract=what, schema=schema)
         return await self.runner.live.extract(spec, self.context())
 
-    async def run_code(self, source: str) -> Any:
-        """A flow `code:` block: Python with `params`, `outputs`, `env` and `page`."""
+    async def run_code(self, source: str, timeout: float | None = None) -> Any:
+        """A flow `code:` block: Python with `params`, `outputs`, `env` and `page`, stopped
+        after `timeout` seconds (default: the step timeout)."""
         from replaywright.flow.model import Block
 
-        spec = Block(label=self._label or "code", kind="code",
+        spec = Block(label=self._label or "code", kind="code", timeout=timeout,
                      code=textwrap.dedent(source).strip("\n"))
-        return await self.runner.live.run_code(spec, self.context())
+        return await self.runner.live.run_code(spec, self.context(),
+                                               self.runner.options.step_timeout)
 
     async def task(self, goal: str) -> Any:
         """An open goal: its recorded actions replay from the cache (each healing on its
@@ -428,6 +434,7 @@ async def run_module(module: ModuleType, page: Any, params: Any = None, *, cache
     import os
 
     from replaywright.engine.runner import CachePlan, Runner, RunOptions
+    from replaywright.engine.secrecy import mask_run
 
     started = time.monotonic()
     model = module.Params
@@ -453,6 +460,7 @@ async def run_module(module: ModuleType, page: Any, params: Any = None, *, cache
         error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     result = RunResult(flow=module.FLOW_NAME, steps=list(rw.results), blocks=rw.blocks,
                        error=error, passed=error is None)
+    mask_run(result, session.context)
     result.cache_saved, result.cache_note = session.close(result.passed)
     result.seconds = time.monotonic() - started
     return result
@@ -543,12 +551,9 @@ def main(module: ModuleType | str, argv: list[str] | None = None,
             token=args["token"] or os.environ.get("REPLAYWRIGHT_TOKEN"),
             no_cache=args["no_cache"], save_cache=args["save_cache"], timeout=args["timeout"],
             browser=browser, progress=not args["json"]))
-    except FlowError as exc:
+    except ReplaywrightError as exc:  # bad input or configuration: 2; a failure: 1
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except ReplaywrightError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return exc.exit_code
     if args["json"]:
         print(json.dumps(result.to_json(), indent=2))
     return 0 if result.passed else 1

@@ -1,19 +1,21 @@
 """Wiring a run together: browser, cache store and policy, resolver, engine, console.
 
-`cli.py`, the demo and the pytest plugin all start runs through here.
+`cli.py`, the demo, the pytest plugin and the run workers all start runs through here.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from replaywright.browser.launch import BrowserOptions, open_browser
+from replaywright.browser.launch import BrowserOptions, BrowserSession, open_browser
 from replaywright.cache.factory import open_store
 from replaywright.cache.git import cache_scope
 from replaywright.cache.policy import SaveDecision, is_ci, save_decision, ttl_days
+from replaywright.cache.store import CacheDamaged
 from replaywright.engine.results import RunResult
 from replaywright.engine.runner import CachePlan, Runner, RunOptions
 from replaywright.flow.model import Flow
@@ -21,13 +23,19 @@ from replaywright.report import console
 from replaywright.resolve.base import Resolver
 
 if TYPE_CHECKING:
+    from playwright.async_api import Page
+
     from replaywright.resolve.llm import Agent
 
 
 def cache_plan(cache_url: str | None, token: str | None, *, no_cache: bool,
                save_cache: bool, cwd: Path | None = None,
-               env: Mapping[str, str] | None = None) -> CachePlan:
-    """The cache a run uses: backend from the URL, scopes from git, saving from policy."""
+               env: Mapping[str, str] | None = None, org: str = "") -> CachePlan:
+    """The cache a run uses: backend from the URL, scopes from git, saving from policy.
+
+    A cache that cannot be used as configured raises `CacheConfigError` (exit code 2); a
+    SQLite file too damaged to open gives a plan without a store that says so (the run
+    goes on without the cache). `org` picks an organisation's rows (workers)."""
     if no_cache:
         return CachePlan(store=None, enabled=False)
     env = os.environ if env is None else env
@@ -40,8 +48,13 @@ def cache_plan(cache_url: str | None, token: str | None, *, no_cache: bool,
         return save_decision(passed, is_ci(env), scope.branch, protected=protected,
                              save_flag=save_cache)
 
-    return CachePlan(store=open_store(cache_url, token), scope=scope, decide=decide,
-                     ttl_days=ttl_days(env))
+    try:
+        store = open_store(cache_url, token, org=org)
+    except CacheDamaged as exc:
+        plan = CachePlan(store=None, scope=scope, decide=decide, ttl_days=ttl_days(env))
+        plan.fault(exc)
+        return plan
+    return CachePlan(store=store, scope=scope, decide=decide, ttl_days=ttl_days(env))
 
 
 def llm_setup(flags: Mapping[str, Any],
@@ -57,20 +70,35 @@ def llm_setup(flags: Mapping[str, Any],
     return resolver_from_config(config), agent_from_config(config)
 
 
+@asynccontextmanager
+async def _page(browser: BrowserOptions | None, reuse: BrowserSession | None
+                ) -> AsyncIterator[Page]:
+    """A fresh context's page in the browser being reused, else in a browser of its own."""
+    if reuse is not None:
+        yield await reuse.new_page()
+        return
+    async with open_browser(browser) as session:
+        yield session.page
+
+
 async def run_flow(flow: Flow, params: Mapping[str, Any], *, base_url: str | None = None,
                    cache_url: str | None = None, token: str | None = None,
                    no_cache: bool = False, save_cache: bool = False, mode: str = "auto",
                    timeout: float = 10.0, browser: BrowserOptions | None = None,
                    screenshots: bool = False, progress: bool = True,
-                   llm: Mapping[str, Any] | None = None) -> RunResult:
+                   llm: Mapping[str, Any] | None = None, reuse: BrowserSession | None = None,
+                   org: str = "") -> RunResult:
+    """Run one flow. `reuse` runs it in a fresh context of an open browser (a worker keeps
+    one per process) instead of launching one; `org` picks an organisation's cache rows in
+    a SQL database."""
     resolver, agent = llm_setup(llm or {})
-    plan = cache_plan(cache_url, token, no_cache=no_cache, save_cache=save_cache)
+    plan = cache_plan(cache_url, token, no_cache=no_cache, save_cache=save_cache, org=org)
     options = RunOptions(mode=mode, base_url=base_url, step_timeout=timeout,
                          screenshots=screenshots,
                          on_step=console.step_line if progress else None)
     try:
-        async with open_browser(browser) as session:
-            runner = Runner(session.page, plan, resolver=resolver, options=options, agent=agent)
+        async with _page(browser, reuse) as page:
+            runner = Runner(page, plan, resolver=resolver, options=options, agent=agent)
             result = await runner.run(flow, params)
     finally:
         if plan.store is not None:

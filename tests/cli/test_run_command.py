@@ -48,6 +48,15 @@ def test_missing_param_exits_2(flow_dir: Path) -> None:
     assert bad.exit_code == 2 and "--param needs NAME=VALUE" in bad.output
 
 
+def test_json_consumers_get_one_object_for_a_rejected_flow(flow_dir: Path) -> None:
+    (flow_dir / "f.yaml").write_text("steps:\n  - Juggle the B\n")
+    result = runner.invoke(app, ["run", "f.yaml", "--json"], env={"CI": "true"})
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)
+    assert report["passed"] is False and report["exit_code"] == 2
+    assert 'step 1 "Juggle the B": could not understand' in report["error"]
+
+
 def test_missing_file_exits_2(flow_dir: Path) -> None:
     result = invoke("nope.yaml", cwd=flow_dir)
     assert result.exit_code == 2 and "cannot read flow file" in result.output
@@ -55,23 +64,25 @@ def test_missing_file_exits_2(flow_dir: Path) -> None:
 
 def test_run_json_then_replay_from_cache(flow_dir: Path, fixture_site: str) -> None:
     (flow_dir / "f.yaml").write_text(
-        "url: kinds.html\nsteps:\n  - Click the first Save button\n"
+        "url: kinds.html\nparams:\n  note: hi\nsteps:\n  - Click the first Save button\n"
+        "  - Type \"{{ params.note }}\" into the Notes field\n"
         "  - Type \"{{ env.NOTE }}\" into the Notes field\n")
     args = ("f.yaml", "--base-url", f"{fixture_site}/", "--json")
     first = runner.invoke(app, ["run", *args], env={"CI": "true", "NOTE": "hi"})
     assert first.exit_code == 0, first.output
     data = json.loads(first.stdout)
-    assert [s["status"] for s in data["steps"]] == ["resolved", "resolved"]
-    assert data["summary"]["resolver_calls"] == 2 and data["passed"] is True
+    assert [s["status"] for s in data["steps"]] == ["resolved", "resolved", "resolved"]
+    assert data["summary"]["resolver_calls"] == 3 and data["passed"] is True
     assert data["summary"]["cache_saved"] is True
     assert (flow_dir / ".replaywright" / "cache.db").exists()
     second = json.loads(runner.invoke(app, ["run", *args],
                                       env={"CI": "true", "NOTE": "hi"}).stdout)
-    assert [s["status"] for s in second["steps"]] == ["cached", "cached"]
+    assert [s["status"] for s in second["steps"]] == ["cached", "cached", "cached"]
     assert second["summary"]["resolver_calls"] == 0
-    rekeyed = json.loads(runner.invoke(app, ["run", *args],
+    rekeyed = json.loads(runner.invoke(app, ["run", *args, "--param", "note=other"],
                                        env={"CI": "true", "NOTE": "other"}).stdout)
-    assert [s["status"] for s in rekeyed["steps"]] == ["cached", "resolved"]  # env value re-keys
+    # a parameter's value re-keys; an environment variable is a secret, keyed by name
+    assert [s["status"] for s in rekeyed["steps"]] == ["cached", "resolved", "cached"]
 
 
 def test_failed_step_exits_1_with_step_named(flow_dir: Path, fixture_site: str) -> None:

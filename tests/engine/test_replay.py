@@ -117,3 +117,25 @@ async def test_corrupt_cache_row_is_reported_and_left_alone(
     with sqlite3.connect(store.path) as db:
         row = db.execute("SELECT body FROM entries WHERE key = ?", (victim.key,)).fetchone()
     assert row[0] == "{not json"  # not overwritten
+
+
+async def test_entries_keyed_the_old_way_are_resolved_once(
+        browser: BrowserSession, demo_site: str, tmp_path: Path) -> None:
+    """Issue 14, item 1 (upgrading): an entry stored under an old, unkeyed SHA-256 key is not
+    found; its step is resolved once and stored under the new key; the old row stays
+    untouched until it expires."""
+    import hashlib
+    import json
+
+    from replaywright.cache.entry import CacheEntry
+
+    material = {"flow": "signin", "step": "Click the Sign in button", "kind": "click",
+                "values": {}, "n": 0}
+    old_key = hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()[:32]
+    store = SQLiteStore(tmp_path / "cache.db")
+    store.put(CacheEntry(key=old_key, flow="signin", step="Click the Sign in button"))
+    flow = flow_from("name: signin\nurl: index.html\nsteps:\n  - Click the Sign in button\n")
+    result = await run(await browser.new_page(), flow, f"{demo_site}/v1/", store)
+    assert [s.status for s in result.steps] == ["resolved"] and result.cache_saved
+    assert result.steps[0].cache_key != old_key
+    assert {e.key for e in store.entries()} == {old_key, result.steps[0].cache_key}

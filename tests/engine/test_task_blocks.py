@@ -49,8 +49,9 @@ async def test_task_runs_through_the_agent_once_then_replays_and_heals(
     first = await go(browser, f"{demo_site}/v1/", store, agent)
     rec.assert_all_used()
     shop = [s for s in first.steps if s.block == "shop"]
+    # what is typed into a password field is masked wherever the run reports it
     assert [s.text for s in shop] == ['Type "alice" into the Username field',
-                                      'Type "secret" into the Password field',
+                                      'Type "***" into the Password field',
                                       "Click the Sign in button",
                                       'Click the Add to cart button in the row with "Blue Mug"']
     assert {s.status for s in shop} == {"resolved"}

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from replaywright.bench.similo import Similo
 from replaywright.match import Matcher
-from replaywright.match.fingerprint import Fingerprint
+from replaywright.model import Fingerprint
 
 KEYS = ("total", "correct", "wrong", "abstained", "top1", "ms_median", "ms_p95")
 

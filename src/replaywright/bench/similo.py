@@ -24,7 +24,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from replaywright.match.fingerprint import Fingerprint
+from replaywright.model import Fingerprint
 
 WEIGHTS: dict[str, float] = {
     "tag": 1.5,

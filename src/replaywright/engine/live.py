@@ -4,18 +4,22 @@ about absence or counts, `if` conditions, `code:` blocks and extraction."""
 from __future__ import annotations
 
 import asyncio
+import re
 import time
-from collections.abc import Callable
+import types
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from replaywright.browser.actions import perform, settle
-from replaywright.browser.snapshot import take_snapshot
-from replaywright.errors import FlowError, StepFailed
+from replaywright.browser.snapshot import Snapshot, take_snapshot
+from replaywright.engine.code_block import Remote, run_in_thread
+from replaywright.engine.navigation import through_navigation
+from replaywright.errors import AmbiguousTarget, FlowError, StepFailed
 from replaywright.flow.duration import parse_duration
 from replaywright.flow.expressions import evaluate, truthy
 from replaywright.flow.intent import Action, Intent, parse_step
@@ -24,6 +28,14 @@ from replaywright.flow.template import Context, render
 from replaywright.resolve.local import LocalResolver
 
 POLL_INTERVAL = 0.25
+#: "X is not visible" fails only while something still fits X this surely (a close name);
+#: a loose likeness ("POST /store/order" for "the POST /pet operation") does not count.
+HIDDEN_CONFIDENCE = 0.7
+#: Seconds a live read without a deadline of its own waits out a navigation.
+NAVIGATION_PATIENCE = 5.0
+T = TypeVar("T")
+#: `env["NAME"]` / `env.get("NAME")` in a code block: the variables whose values it may show.
+ENV_READ = re.compile(r"""env(?:\[|\.get\(\s*)\s*["']([^"']+)["']""")
 
 
 class LivePage:
@@ -54,8 +66,8 @@ class LivePage:
             return (intent.value or "").casefold() in self.page.url.casefold()
         if intent.action is Action.EXPECT_TEXT and not intent.needs_element:
             return (intent.value or "").casefold() in (
-                await self.page.inner_text("body")).casefold()
-        snapshot = await take_snapshot(self.page)
+                await self._read(lambda: self.page.inner_text("body"))).casefold()
+        snapshot = await self._snapshot()
         try:
             found = self.local.rank(intent, snapshot)
         except StepFailed:
@@ -67,23 +79,28 @@ class LivePage:
                 found.element.fingerprint.text + " " + found.element.container).casefold()
         return True
 
-    async def run_code(self, block: Block, ctx: Context) -> Any:
+    async def run_code(self, block: Block, ctx: Context, timeout: float) -> Any:
         """A `code:` block: Python with `params`, `outputs`, `env`, `page`; its `result`
-        (or the dict of names it set) becomes the block's output."""
+        (or the dict of names it set) becomes the block's output. It runs in a thread of its
+        own within `timeout` seconds (`timeout:` on the block overrides): whatever it raises,
+        `sys.exit()` included, fails the block, never the process (see `code_block`)."""
         source = "async def __block__(params, outputs, env, page):\n"
         source += "".join(f"    {line}\n" for line in (block.code or "pass").splitlines())
         source += "    return locals()\n"
         namespace: dict[str, Any] = {}
         exec(compile(source, f"<block {block.label}>", "exec"), namespace)
-        try:
-            local = await namespace["__block__"](dict(ctx.params), dict(ctx.outputs),
-                                                 dict(ctx.env), self.page)
-        except Exception as exc:
-            raise StepFailed(f"code raised {type(exc).__name__}: {exc}") from exc
+        for name in ENV_READ.findall(block.code or ""):
+            if name in ctx.env:
+                ctx.reveal(str(ctx.env[name]), f"env.{name}")  # masked in what it outputs
+        args = {"params": dict(ctx.params), "outputs": dict(ctx.outputs), "env": dict(ctx.env),
+                "page": Remote(self.page, asyncio.get_running_loop())}
+        local = await run_in_thread(namespace["__block__"], args, label=block.label,
+                                    timeout=block.timeout or timeout)
         if "result" in local:
-            return local["result"]
-        return {k: v for k, v in local.items()
-                if k not in {"params", "outputs", "env", "page"} and not k.startswith("_")}
+            return _data(local["result"])
+        return {k: _data(v) for k, v in local.items()
+                if k not in {"params", "outputs", "env", "page"} and not k.startswith("_")
+                and not _code(v)}
 
     async def extract(self, block: Block, ctx: Context) -> Any:
         """Read values off the page by description (live, never cached)."""
@@ -95,18 +112,21 @@ class LivePage:
 
     async def read(self, description: str, ctx: Context) -> str:
         target = render(description, ctx).text
-        snapshot = await take_snapshot(self.page)
+        snapshot = await self._snapshot()
         found = self.local.rank(Intent(Action.EXPECT_VISIBLE, target), snapshot)
         fp = found.element.fingerprint
         return fp.value or fp.text or fp.accessible_name
 
-    async def goto(self, url: str) -> None:
+    async def goto(self, url: str, timeout: float) -> None:
+        """Open `url` (relative to the base URL), waiting at most `timeout` seconds for it
+        to load: `--timeout` and a step's `timeout:` hold for page loads too."""
         if not url.startswith(("http://", "https://", "file:", "about:", "data:")):
             if not self.base_url:
                 raise StepFailed(f"relative URL {url!r} needs a base URL (--base-url)")
             url = urljoin(self.base_url.rstrip("/") + "/", url.lstrip("/"))
         try:
-            response = await self.page.goto(url, wait_until="domcontentloaded")
+            response = await self.page.goto(url, wait_until="domcontentloaded",
+                                            timeout=timeout * 1000)
         except PlaywrightError as exc:
             message = str(exc).splitlines()[0].replace("Page.goto: ", "")
             raise StepFailed(f"cannot open {url}: {message}") from exc
@@ -117,7 +137,7 @@ class LivePage:
     async def step(self, intent: Intent, timeout: float, base_dir: Path) -> None:
         action, value = intent.action, intent.value or ""
         if action is Action.GOTO:
-            await self.goto(value)
+            await self.goto(value, timeout)
         elif action is Action.WAIT:
             await asyncio.sleep(parse_duration(value))
         elif action is Action.PRESS:
@@ -139,7 +159,7 @@ class LivePage:
                     what: str) -> None:
         deadline = time.monotonic() + timeout
         while True:
-            current = await read()
+            current = await self._read(read, deadline)
             if wanted.casefold() in current.casefold():
                 return
             if time.monotonic() >= deadline:
@@ -153,14 +173,18 @@ class LivePage:
         deadline = time.monotonic() + timeout
         local = LocalResolver()
         while True:
-            snapshot = await take_snapshot(self.page)
+            snapshot = await self._snapshot(deadline)
             try:
                 resolution = local.rank(intent, snapshot)
+                still = resolution.element.summary()
+                if resolution.confidence < HIDDEN_CONFIDENCE:
+                    return  # only a loose likeness is left: what the step names is gone
+            except AmbiguousTarget as exc:  # several still fit: all the more visible
+                still = str(exc).splitlines()[0]
             except StepFailed:
                 return
             if time.monotonic() >= deadline:
-                raise StepFailed(f"{intent.target!r} is still visible: "
-                                 f"{resolution.element.summary()}")
+                raise StepFailed(f"{intent.target!r} is still visible: {still}")
             await asyncio.sleep(POLL_INTERVAL)
 
     async def expect_count(self, intent: Intent, timeout: float) -> None:
@@ -168,7 +192,7 @@ class LivePage:
         wanted = int(intent.value or 0)
         deadline = time.monotonic() + timeout
         while True:
-            found = self.local.matches(intent, await take_snapshot(self.page))
+            found = self.local.matches(intent, await self._snapshot(deadline))
             if len(found) == wanted:
                 return
             if time.monotonic() >= deadline:
@@ -176,7 +200,30 @@ class LivePage:
                                  f"found {len(found)}")
             await asyncio.sleep(POLL_INTERVAL)
 
-    # -- images ---------------------------------------------------------------------------
+    async def _read(self, read: Callable[[], Awaitable[T]], deadline: float | None = None) -> T:
+        """A read of the page that a navigation in progress delays instead of failing."""
+        return await through_navigation(read, lambda: self.page,
+                                        deadline or time.monotonic() + NAVIGATION_PATIENCE)
+
+    async def _snapshot(self, deadline: float | None = None) -> Snapshot:
+        return await self._read(lambda: take_snapshot(self.page), deadline)
+
+
+def _code(value: Any) -> bool:
+    """Names a code block binds that are not data: imports, functions, classes, the page."""
+    return isinstance(value, types.ModuleType | types.FunctionType | type | Remote)
+
+
+def _data(value: Any) -> Any:
+    """A code block's output as JSON data (it goes into `outputs` and every report); what
+    is not data reads as its repr."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, list | tuple | set):
+        return [_data(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _data(v) for k, v in value.items()}
+    return repr(value)
 
 
 def _async(read: Callable[[], str]) -> Callable[[], Any]:

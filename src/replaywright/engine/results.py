@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from replaywright.cache.entry import Usage, utcnow
+from replaywright.model import Usage, utcnow
 
 Status = Literal["cached", "resolved", "healed", "failed", "live", "skipped"]
 
@@ -36,6 +36,12 @@ class StepResult(BaseModel):
     old_image: str | None = None  # healed steps: the element as cached ...
     new_image: str | None = None  # ... and as found now
     cache_key: str | None = None
+    #: With `expect:`: whether the element found was the one it names.
+    expect: Literal["matched", "wrong"] | None = None
+    #: Milliseconds spent finding the element (fast path, snapshot, matcher, resolver).
+    locate_ms: float | None = None
+    #: The step failed and a benchmark carried it out on its `expect:` element instead.
+    stood_in: bool = False
 
 
 def block_status(steps: list[StepResult], *, from_code: bool = False) -> BlockStatus:

@@ -14,69 +14,81 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
+import math
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from playwright.async_api import ElementHandle, Frame, Page
+from playwright.async_api import Dialog, ElementHandle, Frame, Page
 from playwright.async_api import Error as PlaywrightError
 
+from replaywright.browser import locator_expr
 from replaywright.browser.actions import action_code, opens_tab, perform, settle
-from replaywright.browser.selectors import locate, locator_code, stable_selectors
-from replaywright.browser.snapshot import Element, Snapshot, describe, summary, take_snapshot
-from replaywright.cache.entry import CacheEntry, Usage, utcnow
-from replaywright.cache.git import DEFAULT_SCOPE, CacheScope, finish, lookup
+from replaywright.browser.selectors import (
+    IDIOMATIC,
+    locate,
+    locator_code,
+    scoped_selector,
+    stable_selectors,
+)
+from replaywright.browser.snapshot import (
+    Element,
+    Focus,
+    Snapshot,
+    describe,
+    summary,
+    take_snapshot,
+)
+from replaywright.cache.entry import CacheEntry
 from replaywright.cache.keys import step_key
-from replaywright.cache.policy import DEFAULT_TTL_DAYS, SaveDecision, cacheable
-from replaywright.cache.store import CorruptEntry, Store, VersionConflict
+from replaywright.cache.policy import cacheable
+from replaywright.cache.store import CorruptEntry
 from replaywright.codegen.expressions import value_expression
+from replaywright.engine.caching import CachePlan, Pending
 from replaywright.engine.live import POLL_INTERVAL, LivePage
+from replaywright.engine.navigation import through_navigation
 from replaywright.engine.results import BlockResult, RunResult, StepResult, block_status
-from replaywright.errors import FlowError, ReplaywrightError, StepFailed
+from replaywright.engine.secrecy import (
+    key_inputs,
+    mask_entry,
+    mask_run,
+    mask_step,
+    public_params,
+    secret_context,
+)
+from replaywright.errors import (
+    AmbiguousTarget,
+    FlowError,
+    ReplaywrightError,
+    StepFailed,
+    WrongElement,
+)
 from replaywright.flow.expressions import as_list, evaluate
 from replaywright.flow.intent import ELEMENT_CHECKS, Action, Intent, parse_step
 from replaywright.flow.model import Block, Flow, StepSpec
+from replaywright.flow.secrets import templatise
 from replaywright.flow.template import Context, render
-from replaywright.match import Matcher
-from replaywright.match.fingerprint import Fingerprint, Selector
+from replaywright.model import Fingerprint, Selector, Usage
 from replaywright.resolve.base import Resolution, Resolver
-from replaywright.resolve.llm.agent import personalise
-from replaywright.resolve.local import MIN_SCORE, LocalResolver
+from replaywright.resolve.local import MIN_SCORE, LocalResolver, container_words, focus_for
 
 if TYPE_CHECKING:
+    from replaywright.match import Matcher
     from replaywright.resolve.llm import Agent
 
 DEFAULT_TIMEOUT = 10.0
 MODES = ("auto", "code", "ai")
 #: Seconds to wait, after clicking a ``target=_blank`` link, for Chromium to report its tab.
 TAB_PATIENCE = 3.0
+#: Seconds a tie between candidates is looked at again before the step is refused.
+TIE_PATIENCE = 1.0
 #: Checks about the absence or the number of elements: nothing to record, always live.
 LIVE_CHECKS = {Action.EXPECT_HIDDEN, Action.EXPECT_COUNT}
-
-
-def _always_save(passed: bool) -> SaveDecision:
-    return SaveDecision(passed, "saved" if passed else "not saved: the run failed")
-
-
-@dataclass
-class CachePlan:
-    """Where entries are read from and written to, and whether a finished run may write."""
-
-    store: Store | None = None
-    scope: CacheScope = field(default_factory=lambda: CacheScope(read=[DEFAULT_SCOPE],
-                                                                 write=DEFAULT_SCOPE))
-    decide: Callable[[bool], SaveDecision] = _always_save
-    enabled: bool = True
-    ttl_days: int | None = DEFAULT_TTL_DAYS
-
-    def lookup(self, key: str) -> CacheEntry | None:
-        if self.store is None or not self.enabled:
-            return None
-        return lookup(self.store, self.scope, key, ttl_days=self.ttl_days)
 
 
 @dataclass
@@ -87,12 +99,9 @@ class RunOptions:
     step_timeout: float = DEFAULT_TIMEOUT
     screenshots: bool = False
     on_step: Callable[[StepResult], None] | None = None
-
-
-@dataclass
-class _Pending:
-    entry: CacheEntry
-    expected_version: int
+    #: Benchmarks only: carries out a failed step with `expect:` on that element (page,
+    #: locator, intent, timeout, base folder), raising when it cannot.
+    stand_in: Callable[[Page, str, Intent, float, Path], Awaitable[None]] | None = None
 
 
 @dataclass
@@ -108,6 +117,7 @@ class _Located:
     confidence: float | None = None
     note: str = ""
     peers: list[Fingerprint] = field(default_factory=list)  # the page it was found on
+    snapshot: Snapshot | None = None
     calls: int = 0  # resolver calls spent finding it
     usage: Usage = field(default_factory=Usage)
     image: str | None = None  # base64 JPEG of the element, taken before acting on it
@@ -127,7 +137,7 @@ class _RunState:
     workflow: bool = False
     steps: list[StepResult] = field(default_factory=list)
     blocks: list[BlockResult] = field(default_factory=list)
-    pending: dict[str, _Pending] = field(default_factory=dict)
+    pending: dict[str, Pending] = field(default_factory=dict)
     error: str | None = None
     overhead: Usage = field(default_factory=Usage)  # resolver spending outside any step
     overhead_avoided: Usage = field(default_factory=Usage)
@@ -154,12 +164,37 @@ class Runner:
         self.agent = agent
         self.cache = cache or CachePlan()
         self.resolver = resolver or LocalResolver()
-        self.matcher = matcher or Matcher()
+        self._matcher = matcher
         self.options = options or RunOptions()
         if self.options.mode not in MODES:
             raise FlowError(f"unknown mode {self.options.mode!r}: use one of {', '.join(MODES)}")
         self.live = LivePage(page, self.options.base_url)
         self._last_match: tuple[Snapshot, Any, Element | None] | None = None
+        self._dialogs: list[str] = []  # what dialogs said since the last step reported them
+        self._watch(page)
+
+    def _watch(self, page: Page) -> None:
+        """Accept alert/confirm/prompt dialogs as a person carrying on would (Playwright
+        would dismiss them, and a Delete whose confirm is dismissed silently does nothing);
+        the step that raised one says so."""
+        async def accept(dialog: Dialog) -> None:
+            article = "an" if dialog.type[0] in "aeiou" else "a"
+            self._dialogs.append(f"accepted {article} {dialog.type} dialog: "
+                                 f"{dialog.message[:120]!r}")
+            with contextlib.suppress(PlaywrightError):
+                await dialog.accept(dialog.default_value if dialog.type == "prompt" else None)
+
+        page.on("dialog", accept)
+
+    @property
+    def matcher(self) -> Matcher:
+        """The fingerprint matcher, loaded on first use: a replay whose stored selectors
+        still find the element never needs it (nor numpy)."""
+        if self._matcher is None:
+            from replaywright.match import Matcher
+
+            self._matcher = Matcher()
+        return self._matcher
 
     async def _act(self, step: StepResult, handle: ElementHandle | None, intent: Intent,
                    timeout: float, base_dir: Path, options: list[str] | None) -> None:
@@ -173,8 +208,8 @@ class Runner:
         expect_tab = intent.action is Action.CLICK and await opens_tab(handle)
         self.page.on("popup", listener)
         try:
-            await perform(self.page, handle, intent, timeout=timeout, base_dir=base_dir,
-                          options=options)
+            expect_tab = await perform(self.page, handle, intent, timeout=timeout,
+                                       base_dir=base_dir, options=options) or expect_tab
             deadline = time.monotonic() + TAB_PATIENCE
             while expect_tab and not opened and time.monotonic() < deadline:
                 await asyncio.sleep(POLL_INTERVAL / 10)
@@ -184,20 +219,19 @@ class Runner:
             tab = opened[-1]
             await settle(tab)
             self.page = self.live.page = tab
+            self._watch(tab)
             step.note = "; ".join(n for n in (step.note, f"opened a new tab ({tab.url}); "
                                               "the run continues there") if n)
 
     async def run(self, flow: Flow, params: Mapping[str, Any] | None = None) -> RunResult:
         started = time.monotonic()
         values = flow.bind(dict(params or {}))
-        state = _RunState(flow=flow.name, ctx=Context(params=values, env=self.options.env),
+        state = _RunState(flow=flow.name, ctx=secret_context(values, self.options.env,
+                                                             flow.secret_params),
                           base_dir=flow.path.parent if flow.path else Path.cwd(),
                           path=flow.path, workflow=flow.workflow)
-        try:
-            if flow.url:
-                await self.live.goto(render(flow.url, state.ctx).text)
-        except (StepFailed, FlowError) as exc:
-            state.error = f"{flow.path or flow.name}: cannot open the start page: {exc}"
+        if flow.url:
+            await self._start_page(flow.url, state)
         # A workflow's keys start from its parameter names: adding, removing or renaming a
         # parameter invalidates the whole workflow; plain flows key steps on their own.
         root = _chain("", ",".join(sorted(flow.params))) if flow.workflow else ""
@@ -206,41 +240,42 @@ class Runner:
                            blocks=state.blocks if flow.workflow else [], overhead=state.overhead,
                            overhead_avoided=state.overhead_avoided)
         result.passed = state.error is None
+        mask_run(result, state.ctx)
         result.cache_saved, result.cache_note = self._commit(result.passed, state.pending)
         result.seconds = time.monotonic() - started
         return result
+
+    async def _start_page(self, url: str, state: _RunState) -> None:
+        """Open the flow's start page. When it cannot be opened, that is the run's first
+        step, failed, so the counts, the summary and every report show it."""
+        started = time.monotonic()
+        try:
+            await self.live.goto(render(url, state.ctx).text, self.options.step_timeout)
+            return
+        except (StepFailed, FlowError) as exc:
+            problem = exc.problem if isinstance(exc, FlowError) else str(exc)
+        step = StepResult(index=1, text=f"Open the start page {url}", action="goto",
+                          status="failed", error=f"cannot open the start page: {problem}",
+                          duration_s=round(time.monotonic() - started, 3))
+        mask_step(step, state.ctx)
+        state.steps.append(step)
+        if self.options.on_step:
+            self.options.on_step(step)
+        state.error = f"{state.path or state.flow}: {step.error}"
 
     def session(self, name: str, params: Mapping[str, Any] | None = None,
                 base_dir: Path | None = None, flow: Flow | None = None) -> StepSession:
         """Run steps one at a time (pytest plugin, generated scripts). With `flow`, a step
         named with its block gets exactly the key a run of that flow gives it."""
-        state = _RunState(flow=name, ctx=Context(params=dict(params or {}),
-                                                 env=self.options.env),
+        state = _RunState(flow=name, ctx=secret_context(
+            dict(params or {}), self.options.env, flow.secret_params if flow else ()),
                           base_dir=base_dir or Path.cwd())
         return StepSession(self, state, flow)
 
     # -- cache writes -------------------------------------------------------------------
 
-    def _commit(self, passed: bool, pending: Mapping[str, _Pending]) -> tuple[bool, str]:
-        plan = self.cache
-        if plan.store is None or not plan.enabled:
-            return False, "cache off"
-        decision = plan.decide(passed)
-        if not decision.save:
-            return False, decision.reason if pending else "nothing new to save"
-        written = 0
-        for item in pending.values():
-            try:
-                plan.store.put(item.entry, expected_version=item.expected_version)
-                written += 1
-            except VersionConflict:
-                continue  # another run wrote the same step first; its entry stands
-        finish(plan.store, plan.scope)  # on main: carry what was read into this commit's scope
-        if not pending:
-            return False, "nothing new to save"
-        why = decision.reason.removeprefix("saved: ").removeprefix("saved")
-        return written > 0, (f"saved {written} entr{'y' if written == 1 else 'ies'}"
-                             + (f" ({why})" if why else ""))
+    def _commit(self, passed: bool, pending: Mapping[str, Pending]) -> tuple[bool, str]:
+        return self.cache.commit(passed, pending.values())
 
     def _lookup(self, state: _RunState, key: str) -> CacheEntry | None:
         """This run's own new entries first (a loop's later items reuse the first's)."""
@@ -275,11 +310,12 @@ class Runner:
                     if state.error:
                         break
             elif block.kind == "goto":
-                await self.live.goto(render(block.url or "", ctx).text)
+                await self.live.goto(render(block.url or "", ctx).text, self.options.step_timeout)
             elif block.kind == "wait":
                 await asyncio.sleep(block.seconds or 0)
             elif block.kind == "code":
-                ctx.outputs = {**ctx.outputs, block.label: await self.live.run_code(block, ctx)}
+                ctx.outputs = {**ctx.outputs, block.label: await self.live.run_code(
+                    block, ctx, self.options.step_timeout)}
                 result.output = ctx.outputs[block.label]
             elif block.kind == "extract":
                 ctx.outputs = {**ctx.outputs, block.label: await self.live.extract(block, ctx)}
@@ -319,13 +355,16 @@ class Runner:
         the actions as plain-English steps; later runs replay those steps from the cache
         (each healing on its own) with no LLM call."""
         goal = render(block.task or "", state.ctx).text
-        key = step_key(state.flow, f"task: {block.task}", "task", {}, 0, context=lineage)
+        key = step_key(state.flow, f"task: {block.task}", "task", {}, 0, context=lineage,
+                       secret=self.cache.key_secret())
         entry = None
         if self.cache.enabled and block.cache and self.options.mode != "ai":
             entry = self._lookup(state, key)
         body = Block(label=block.label, kind="steps")
         lineage = _chain(lineage, "task")
         if entry is not None and entry.data.get("steps"):
+            from replaywright.resolve.llm.agent import personalise
+
             state.overhead_avoided = state.overhead_avoided + entry.usage
             steps = personalise(entry.data["steps"], entry.data.get("params", {}),
                                 dict(state.ctx.params))
@@ -346,7 +385,8 @@ class Runner:
             if decision.done or not decision.step:
                 state.overhead = state.overhead + decision.usage  # the call that said "done"
                 break
-            spec = StepSpec(text=decision.step, index=len(done) + 1)
+            spec = StepSpec(text=templatise(decision.step, state.ctx.revealed),
+                            index=len(done) + 1)
             body.steps.append(spec)
             chosen = snapshot.elements[decision.element] if decision.element is not None \
                 else None
@@ -354,7 +394,7 @@ class Runner:
                                         chosen=(chosen, snapshot, decision.usage))
             if step.status == "failed":
                 return {"steps": done}
-            done.append(decision.step)
+            done.append(spec.text)
         else:
             raise StepFailed(f"the goal was not reached in {block.max_steps} actions "
                              f"(raise max_steps?): {goal!r}")
@@ -364,8 +404,8 @@ class Runner:
                                 step=f"task: {block.task}", action="task",
                                 resolver=getattr(self.resolver, "name", ""),
                                 usage=state.overhead,
-                                data={"steps": done, "params": dict(state.ctx.params)})
-            state.pending[key] = _Pending(record, entry.version if entry is not None
+                                data={"steps": done, "params": public_params(state.ctx)})
+            state.pending[key] = Pending(record, entry.version if entry is not None
                                           and entry.scope == self.cache.scope.write else 0)
         return {"steps": done}
 
@@ -386,11 +426,7 @@ class Runner:
             intent = template.with_text(target.text, value.text if value else None)
             step.action = intent.action.value
             if intent.needs_element and intent.action not in LIVE_CHECKS:
-                # The element depends on every variable of the target; of the typed value,
-                # loop variables are left out so a loop's items share one entry.
-                loop = set(state.ctx.loop)
-                used = {**{k: v for k, v in (value.used if value else {}).items()
-                           if k.split(".")[0] not in loop}, **target.used}
+                used, hidden = key_inputs(intent, template.value, target, value, state.ctx)
                 decision = cacheable(
                     intent.action.value, step_cache=spec.cache and (block is None or block.cache),
                     templates=[spec.text],
@@ -400,7 +436,7 @@ class Runner:
                     step.note = f"not cached: {decision.reason}"
                 occurrence = _occurrence(block, spec)
                 key = step_key(state.flow, spec.text, intent.action.value, used, occurrence,
-                               context=lineage)
+                               context=lineage, secret=self.cache.key_secret(), hidden=hidden)
                 await self._element_step(step, state, spec, template, intent, key,
                                          bool(decision), timeout, chosen, hint)
             else:
@@ -413,13 +449,19 @@ class Runner:
             step.usage = getattr(exc, "usage", None) or step.usage  # a paid call that failed
         except PlaywrightError as exc:
             step.status, step.error = "failed", str(exc).splitlines()[0]
+        if self._dialogs:
+            step.note = "; ".join([*filter(None, [step.note]), *self._dialogs])
+            self._dialogs.clear()
+        if step.status == "failed" and spec.expect and self.options.stand_in:
+            await self._stand_in(step, spec, state)
         if self.options.screenshots:
             step.screenshot = await self._screenshot()
         step.duration_s = round(time.monotonic() - started, 3)
+        mask_step(step, state.ctx)
         state.steps.append(step)
         if self.options.on_step:
             self.options.on_step(step)
-        if step.status == "failed" and state.error is None:
+        if step.status == "failed" and not step.stood_in and state.error is None:
             state.error = f'{state.where(spec.line)}: step {step.index} "{spec.text}": {step.error}'
         return step
 
@@ -443,20 +485,34 @@ class Runner:
             element, snapshot, usage = chosen
             located = _Located(await element.handle(), element.frame, element.fingerprint,
                                element, "resolved", note="chosen by the agent",
-                               peers=snapshot.fingerprints, calls=max(1, usage.calls),
+                               peers=snapshot.fingerprints, snapshot=snapshot,
+                               calls=max(1, usage.calls),
                                usage=usage)
+            selectors = await self._selectors(located)
             if intent.action not in ELEMENT_CHECKS:
                 located.image = await self._element_image(located.handle)
                 await self._act(step, located.handle, intent, timeout, state.base_dir,
                                 element.options)
         elif intent.action in ELEMENT_CHECKS:
-            located = await self._poll_check(intent, entry, timeout)
+            finding = time.monotonic()
+            located = await through_navigation(
+                lambda: self._poll_check(intent, entry, _left(deadline)),
+                lambda: self.page, deadline)
+            step.locate_ms = round((time.monotonic() - finding) * 1000, 1)
+            await self._verify_expect(step, spec, located, state.ctx)
+            selectors = await self._selectors(located)
         else:
             # An explicit step timeout says the element may take a while: wait for the
             # cached element for half of it before healing.
             patience = spec.timeout / 2 if spec.timeout else 0.0
-            located = await self._locate(intent, entry, deadline, patience, hint)
-            if located.status in {"resolved", "healed"}:  # before the action navigates away
+            finding = time.monotonic()
+            located = await through_navigation(
+                lambda: self._locate(intent, entry, deadline, patience, hint), lambda: self.page,
+                deadline)
+            step.locate_ms = round((time.monotonic() - finding) * 1000, 1)
+            await self._verify_expect(step, spec, located, state.ctx)
+            selectors = await self._selectors(located)  # before the action navigates away
+            if located.status in {"resolved", "healed"}:
                 located.image = await self._element_image(located.handle)
             options = located.element.options if located.element else None
             await self._act(step, located.handle, intent, timeout, state.base_dir, options)
@@ -464,7 +520,6 @@ class Runner:
         step.confidence = located.confidence
         step.element = summary(located.fingerprint)
         step.note = "; ".join(n for n in (step.note, located.note) if n)
-        selectors = stable_selectors(located.fingerprint, located.peers)
         step.selector = locator_code(selectors[0] if selectors else None, located.fingerprint)
         step.code = action_code(intent, step.selector, value_expression(template.value))
         if located.calls:
@@ -473,11 +528,11 @@ class Runner:
         if entry is not None and located.status == "cached":
             step.avoided = entry.usage
             if key not in state.pending:
-                self._touch(entry)
+                self.cache.touch(entry)
         if located.status == "healed" and entry is not None:
             step.old_image = entry.data.get("image")
         if located.status in {"resolved", "healed"}:
-            image = located.image or await self._element_image(located.handle)
+            image = located.image
             step.new_image = image
             if cacheable:
                 record = self._record(state.flow, spec, intent, key, located, selectors, step,
@@ -487,7 +542,7 @@ class Runner:
                 base = state.pending[key].expected_version if key in state.pending else (
                     existing.version if existing is not None
                     and existing.scope == self.cache.scope.write else 0)
-                state.pending[key] = _Pending(record, base)
+                state.pending[key] = Pending(mask_entry(record, state.ctx), base)
 
     async def _poll_check(self, intent: Intent, entry: CacheEntry | None,
                           timeout: float) -> _Located:
@@ -511,8 +566,9 @@ class Runner:
             if now >= next_resolve or final:
                 next_resolve = now + cadence
                 try:
-                    located = await self._resolve(intent, now, hint=entry.fingerprint
-                                                  if entry is not None else None)
+                    located = await self._resolve(intent, max(deadline, now + 1.0),
+                                                  hint=entry.fingerprint
+                                                  if entry is not None else None, once=True)
                 except StepFailed as exc:
                     calls += 1
                     problem = str(exc)
@@ -555,10 +611,6 @@ class Runner:
         except PlaywrightError as exc:
             return False, str(exc).splitlines()[0]
 
-    def _touch(self, entry: CacheEntry) -> None:
-        if self.cache.store is not None:
-            self.cache.store.touch(entry.scope, entry.key, utcnow())
-
     def _record(self, flow: str, spec: StepSpec, intent: Intent, key: str, located: _Located,
                 selectors: list[Selector], step: StepResult, image: str | None,
                 entry: CacheEntry | None) -> CacheEntry:
@@ -574,7 +626,59 @@ class Runner:
                           resolver=getattr(self.resolver, "name", "resolver"),
                           usage=step.usage, data=data)
 
-    # -- finding the element ------------------------------------------------------------
+    async def _selectors(self, located: _Located) -> list[Selector]:
+        """Ways to find the element again. For a newly resolved one without a user-facing
+        selector, a chain scoped to its row or item
+        (`get_by_role("row").filter(has_text="Milk").get_by_role("button")`) goes before
+        ids, CSS paths and XPaths."""
+        selectors = stable_selectors(located.fingerprint, located.peers)
+        if (located.status not in {"resolved", "healed"} or located.snapshot is None
+                or located.element is None or any(s.kind in IDIOMATIC for s in selectors)):
+            return selectors
+        item, words = container_words(located.element, located.snapshot)
+        if item is None:
+            return selectors
+        scoped = await scoped_selector(located.frame, located.handle, located.fingerprint,
+                                       item.fingerprint, words)
+        return [scoped, *selectors] if scoped else selectors
+
+    async def _verify_expect(self, step: StepResult, spec: StepSpec, located: _Located,
+                             ctx: Context) -> None:
+        """A step pinned with `expect:` acts only on the element it names (templates in
+        the locator are filled in like the step's)."""
+        if not spec.expect:
+            return
+        expect = render(spec.expect, ctx).text
+        wanted = await locator_expr.handles(self.page, expect)
+        if len(wanted) == 1 and await locator_expr.same_node(wanted[0], located.handle):
+            step.expect = "matched"
+            return
+        step.expect = "wrong"
+        if len(wanted) == 1:
+            named = summary((await describe(wanted[0], self.page.main_frame)).fingerprint)
+        else:
+            named = f"{len(wanted)} elements"
+        raise WrongElement(f"expect: found {summary(located.fingerprint)} ({located.status}), "
+                           f"but {expect} names {named}; nothing was done")
+
+    async def _stand_in(self, step: StepResult, spec: StepSpec, state: _RunState) -> None:
+        """Benchmarks: let `options.stand_in` carry out a failed step on its `expect:`
+        element so the flow goes on (one refusal must not hide the rest of a journey).
+        The step stays failed."""
+        assert spec.expect and self.options.stand_in
+        try:
+            intent = parse_step(spec.text)
+            intent = intent.with_text(render(intent.target, state.ctx).text,
+                                      render(intent.value, state.ctx).text
+                                      if intent.value is not None else None)
+            await self.options.stand_in(self.page, render(spec.expect, state.ctx).text, intent,
+                                        spec.timeout or self.options.step_timeout,
+                                        state.base_dir)
+        except (ReplaywrightError, PlaywrightError, LookupError, TimeoutError):
+            return
+        step.stood_in = True
+        step.note = "; ".join(n for n in (step.note, "stood in: done on the expect: element")
+                              if n)
 
     # -- finding the element ------------------------------------------------------------
 
@@ -586,7 +690,8 @@ class Runner:
         fast = await self._fast_path(entry, intent)
         if fast is not None:
             return fast
-        snapshot = await take_snapshot(self.page)
+        snapshot = await self._snapshot(time.monotonic() + self.options.step_timeout,
+                                        self._focus(intent))
         match = self.matcher.match(entry.fingerprint, snapshot.fingerprints, intent.target)
         element = snapshot.elements[match.index] if match.index is not None else None
         self._last_match = (snapshot, match, element)
@@ -676,32 +781,61 @@ class Runner:
                                 confidence=1.0, note=f"fast path: {selector.kind}")
         return None
 
+    async def _snapshot(self, deadline: float, focus: Focus | None) -> Snapshot:
+        """A snapshot within the step's time: a page too big to read in time fails the
+        step instead of running on past its timeout."""
+        try:
+            return await asyncio.wait_for(take_snapshot(self.page, focus),
+                                          timeout=max(0.2, deadline - time.monotonic()))
+        except TimeoutError:
+            raise StepFailed("the page could not be read within the step's timeout; it may "
+                             "be very large or busy (raise `timeout:` on this step)") from None
+
+    def _focus(self, intent: Intent) -> Focus | None:
+        """Only the offline resolver reads a focused snapshot; an LLM sees the whole page."""
+        return focus_for(intent) if isinstance(self.resolver, LocalResolver) else None
+
     async def _resolve(self, intent: Intent, deadline: float, *,
                        hint: Fingerprint | None = None,
-                       first: Snapshot | None = None) -> _Located:
-        """Resolve from the description, retrying while the page may still be rendering."""
+                       first: Snapshot | None = None, once: bool = False) -> _Located:
+        """Resolve from the description, retrying while the page may still be rendering
+        (`once`: one look, for a caller that polls itself). A focused snapshot comes first;
+        when nothing in it fits, the whole page is read."""
         snapshot = first
+        focus = self._focus(intent)
         calls = 0
+        # a tie may be a page in transition (old and new content both shown): look again
+        # briefly, then refuse
+        tie_deadline = min(deadline, time.monotonic() + TIE_PATIENCE)
         while True:
             if snapshot is None:
-                snapshot = await take_snapshot(self.page)
+                snapshot = await self._snapshot(deadline, focus)
             calls += 1
             try:
                 resolution = await self.resolver.resolve(intent, snapshot, hint=hint)
+            except AmbiguousTarget:
+                if once or time.monotonic() + POLL_INTERVAL >= tie_deadline:
+                    raise
+                await asyncio.sleep(POLL_INTERVAL)
+                snapshot = None
+                continue
             except StepFailed:
+                if snapshot.focused:  # the words may be on the page in a way focus missed
+                    focus, snapshot = None, None
+                    continue
                 # the page may still be rendering: retry, but a paid resolver at most twice
                 paid = getattr(self.resolver, "name", "local") != "local"
-                if time.monotonic() + POLL_INTERVAL >= deadline or (paid and calls >= 2):
+                if once or time.monotonic() + POLL_INTERVAL >= deadline or (paid and calls >= 2):
                     raise
                 await asyncio.sleep(POLL_INTERVAL)
                 await settle(self.page, timeout=1.0)
-                snapshot = None
+                snapshot, focus = None, self._focus(intent)
                 continue
             element = resolution.element
             return _Located(await element.handle(), element.frame, element.fingerprint,
                             element, "resolved", resolution=resolution,
                             confidence=resolution.confidence, note=resolution.reason,
-                            peers=snapshot.fingerprints,
+                            peers=snapshot.fingerprints, snapshot=snapshot,
                             calls=max(calls, resolution.usage.calls), usage=resolution.usage)
 
     # -- steps without an element ---------------------------------------------------------
@@ -712,10 +846,19 @@ class Runner:
             return None
 
     async def _element_image(self, handle: ElementHandle) -> str | None:
+        """The element's picture, for reports: taken only when a report was asked for."""
+        if not self.options.screenshots:
+            return None
         try:
             return _b64(await handle.screenshot(type="jpeg", quality=70, timeout=2000))
         except PlaywrightError:
             return None
+
+
+def _left(deadline: float) -> float:
+    """Seconds left before `deadline`, up to the next tenth (a check restarted after a
+    navigation waits only what is left of its step's time)."""
+    return max(0.1, math.ceil((deadline - time.monotonic()) * 10) / 10)
 
 
 def _occurrence(block: Block | None, spec: StepSpec) -> int:
@@ -755,6 +898,11 @@ class StepSession:
     @property
     def results(self) -> list[StepResult]:
         return self._state.steps
+
+    @property
+    def context(self) -> Context:
+        """The session's template context (and the secret values it has seen)."""
+        return self._state.ctx
 
     async def step(self, text: str, *, timeout: float | None = None, cache: bool = True,
                    selector: str | None = None, block: str | None = None,
