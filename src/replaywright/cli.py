@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 import os
+from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated, Any
 
 import click
 import typer
 
-from replaywright.browser.launch import BrowserOptions
+from replaywright.browser.launch import BrowserOptions, open_browser
 from replaywright.errors import FlowError, ReplaywrightError
 from replaywright.exits import ErrorsToExits, error_exit
 
 if TYPE_CHECKING:
     from replaywright.engine.results import RunResult
+    from replaywright.flow.model import Flow
 
 #: Command groups imported only when used: `run` loads neither the benchmarks (numpy), the
 #: load test and HTTP client, nor the server.
@@ -41,7 +43,7 @@ class LazyGroup(ErrorsToExits):
         if cmd_name not in LAZY_COMMANDS:
             return super().get_command(ctx, cmd_name)
         module, attr = LAZY_COMMANDS[cmd_name]
-        command = typer.main.get_command(getattr(importlib.import_module(module), attr))
+        command = typer.main.get_command(getattr(import_module(module), attr))
         command.name = cmd_name
         return command
 
@@ -116,7 +118,6 @@ def run(
     """Run a flow: resolve new steps, replay cached ones, heal what changed."""
     from replaywright.engine.results import RunResult
     from replaywright.flow.loader import load_flow
-    from replaywright.session import run_flow
 
     name = flow.stem
     try:
@@ -138,10 +139,10 @@ def run(
                 no_cache=no_cache, save_cache=save_cache, timeout=timeout, browser=browser,
                 progress=not json_out))
         else:
-            result = asyncio.run(run_flow(
-                loaded, params, base_url=base_url, cache_url=cache, token=token,
+            result = asyncio.run(_launch_then_run(
+                browser, loaded, params, base_url=base_url, cache_url=cache, token=token,
                 no_cache=no_cache, save_cache=save_cache, mode=mode, timeout=timeout,
-                browser=browser, screenshots=report is not None, progress=not json_out,
+                screenshots=report is not None, progress=not json_out,
                 llm={"llm": llm, "base_url": llm_base_url, "timeout": llm_timeout,
                      "screenshot": llm_screenshot, "fallback_local": llm_fallback_local}))
     except ReplaywrightError as exc:
@@ -158,6 +159,22 @@ def run(
     if json_out:
         typer.echo(json.dumps({**result.to_json(), "exit_code": code}, indent=2))
     raise typer.Exit(code)
+
+
+def _load_engine() -> ModuleType:
+    """The engine and the matcher a replay checks elements with (numpy and all)."""
+    import_module("replaywright.match")
+    return import_module("replaywright.session")
+
+
+async def _launch_then_run(browser: BrowserOptions, flow: Flow, params: dict[str, str],
+                           **options: Any) -> RunResult:
+    """Start the browser first and load the engine in a thread while it starts: a cached
+    replay is mostly these two waits, so they overlap instead of adding up."""
+    loading = asyncio.get_running_loop().run_in_executor(None, _load_engine)
+    async with open_browser(browser) as opened:
+        session = await loading
+        return await session.run_flow(flow, params, reuse=opened, **options)
 
 
 def _write_reports(result: RunResult, report: Path | None, junit: Path | None) -> None:

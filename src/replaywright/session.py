@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,8 +98,13 @@ async def run_flow(flow: Flow, params: Mapping[str, Any], *, base_url: str | Non
     options = RunOptions(mode=mode, base_url=base_url, step_timeout=timeout,
                          screenshots=screenshots,
                          on_step=console.step_line if progress else None)
+    if plan.store is not None:  # a replay checks elements with the matcher: load it meanwhile
+        warming = asyncio.get_running_loop().run_in_executor(None, import_module,
+                                                             "replaywright.match")
     try:
         async with _page(browser, reuse) as page:
+            if plan.store is not None:
+                await warming
             runner = Runner(page, plan, resolver=resolver, options=options, agent=agent)
             result = await runner.run(flow, params)
     finally:

@@ -49,9 +49,14 @@ class BrowserSession:
     browser: Browser
     context: BrowserContext
     page: Page
+    used: bool = False
 
     async def new_page(self) -> Page:
-        """A fresh context and page, so runs do not share cookies or storage."""
+        """A fresh context and page, so runs do not share cookies or storage (the page the
+        browser opened with, while no run has had it)."""
+        if not self.used:
+            self.used = True
+            return self.page
         await self.context.close()
         width, height = self.page.viewport_size["width"], self.page.viewport_size["height"]
         self.context = await self.browser.new_context(viewport={"width": width, "height": height})
