@@ -56,8 +56,12 @@ async def settle(page: Page, timeout: float = 5.0) -> bool:
         remaining = max(0.1, deadline - time.monotonic())
         try:
             await page.wait_for_load_state("domcontentloaded", timeout=remaining * 1000)
-            return bool(await page.evaluate(QUIET_JS, {"quiet": QUIET_MS,
-                                                       "max": min(1500, remaining * 1000)}))
+            # a page whose main thread is busy never answers: give up at the bound
+            return bool(await asyncio.wait_for(
+                page.evaluate(QUIET_JS, {"quiet": QUIET_MS, "max": min(1500, remaining * 1000)}),
+                timeout=max(0.1, deadline - time.monotonic())))
+        except TimeoutError:
+            return False
         except PlaywrightError as exc:
             if "destroyed" in str(exc) or "navigat" in str(exc).lower():
                 await asyncio.sleep(0.05)
