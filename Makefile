@@ -15,6 +15,9 @@ lint: setup
 	.venv/bin/ruff check src tests
 
 bench: setup
+	.venv/bin/replaywright bench apps
+	.venv/bin/replaywright bench replay
+	.venv/bin/replaywright bench scale
 	.venv/bin/replaywright bench relocate ../shared/datasets/element-relocation
 	.venv/bin/replaywright bench workers
 	REPLAYWRIGHT_TEST_MANY_RUNS=30 .venv/bin/python -m pytest -q tests/runs/test_workers.py -k many_runs

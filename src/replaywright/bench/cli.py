@@ -158,7 +158,7 @@ def apps(
     from replaywright.bench.apps.measure import format_report, run_bench
 
     report = asyncio.run(run_bench(chosen, flows=flow or None, first_only=first_only,
-                                   echo=lambda *a, **k: None if as_json else typer.echo(*a, **k)))
+                                   echo=typer.echo))  # progress on stderr, even with --json
     typer.echo(json.dumps(report) if as_json else format_report(report))
 
 

@@ -1,0 +1,35 @@
+"""`bench scale` and `bench replay` on a small scale (`make bench` runs the full ones): the
+JSON the issue promises, and steps that really resolved, replayed and healed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def _bench(*args: str) -> dict:
+    done = subprocess.run([sys.executable, "-m", "replaywright.cli", "bench", *args, "--json"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+@pytest.mark.browser
+def test_bench_scale_resolves_replays_and_heals_on_a_generated_table() -> None:
+    [row] = _bench("scale", "--sizes", "1000")["rows"]
+    assert row["statuses"] == ["resolved", "cached", "healed"]
+    assert row["elements"] >= 1000
+    assert row["snapshot_bytes"] > 0 and row["snapshot_ms"] > 0
+    assert 0 < row["replay_s"] and 0 < row["resolve_s"] and 0 < row["heal_s"]
+
+
+@pytest.mark.browser
+def test_bench_replay_times_replay_hand_written_and_first_run_in_pairs() -> None:
+    report = _bench("replay", "--pairs", "1")
+    assert report["pairs"] == 1
+    [row] = report["rows"]
+    assert row["replay_s"] > 0 and row["hand_s"] > 0 and row["first_s"] > 0
+    assert report["replay_vs_hand"] == pytest.approx(row["replay_s"] / row["hand_s"], abs=0.01)
