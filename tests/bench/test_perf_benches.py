@@ -23,7 +23,7 @@ def test_bench_scale_resolves_replays_and_heals_on_a_generated_table() -> None:
     assert row["statuses"] == ["resolved", "cached", "healed"]
     assert row["elements"] >= 1000
     assert row["snapshot_bytes"] > 0 and row["snapshot_ms"] > 0
-    assert 0 < row["replay_s"] and 0 < row["resolve_s"] and 0 < row["heal_s"]
+    assert min(row["replay_s"], row["resolve_s"], row["heal_s"]) > 0
 
 
 @pytest.mark.browser

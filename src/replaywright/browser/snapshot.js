@@ -581,7 +581,12 @@
   // the tree the relations need: every ancestor of what is described, with its extent
   const nodes = {};
   for (const d of out) {
-    for (let p = d.node; p >= 0 && !(p in nodes); p = parentOf[p]) nodes[p] = [parentOf[p], endOf[p]];
+    for (let p = d.node; p >= 0 && !(p in nodes); p = parentOf[p]) {
+      // its shape (tag and classes) and how many same-tag siblings it has: two items of one
+      // list look alike, and an item is one of several
+      const cls = (nodeEl[p].getAttribute("class") || "").trim().split(/\s+/).sort().join(".");
+      nodes[p] = [parentOf[p], endOf[p], cap(lower(nodeEl[p]) + (cls ? "." + cls : ""), 80), sibSame[p]];
+    }
   }
   const usedRegions = {};
   for (const d of out) for (let r = d.region; r >= 0 && !(r in usedRegions); r = regions[r][3]) usedRegions[r] = regions[r].slice(0, 4);

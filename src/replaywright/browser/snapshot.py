@@ -96,6 +96,8 @@ class Snapshot:
     parents: dict[int, int] = field(default_factory=dict)
     ends: dict[int, int] = field(default_factory=dict)
     regions: dict[int, Region] = field(default_factory=dict)
+    #: node -> (tag and classes, how many siblings share its tag)
+    shapes: dict[int, tuple[str, int]] = field(default_factory=dict)
     #: Every element of the page, and how many of them could be a step's target; a focused
     #: snapshot describes only some of those.
     nodes: int = 0
@@ -131,6 +133,27 @@ class Snapshot:
             chain.append(self.regions[current])
             current = self.regions[current].parent
         return chain
+
+    def child_towards(self, outer: int, inner: int) -> int:
+        """The child of `outer` that holds `inner` (`inner` itself when it is one)."""
+        node = inner
+        while node >= 0 and self.parents.get(node, -1) != outer:
+            node = self.parents.get(node, -1)
+        return node
+
+    def other_items(self, common: int, a: int, b: int) -> bool:
+        """Do `a` and `b` sit in two different items of one list under `common` (two rows,
+        two cards, two list items alike), rather than in one item? Cells of one row are one
+        item; so are the parts of an item that repeats itself."""
+        side_a, side_b = self.child_towards(common, a), self.child_towards(common, b)
+        if side_a < 0 or side_b < 0 or side_a == side_b:
+            return False
+        shape_a, shape_b = self.shapes.get(side_a), self.shapes.get(side_b)
+        if shape_a is None or shape_a[0] != (shape_b or ("", 0))[0]:
+            return False
+        if shape_a[0].split(".")[0] in {"td", "th"}:
+            return False
+        return self.shapes.get(common, ("", 1))[1] <= 1
 
     def by_node(self) -> dict[int, Element]:
         return {e.node: e for e in self.elements}
@@ -229,9 +252,10 @@ async def take_snapshot(page: Page, focus: Focus | None = None) -> Snapshot:
         if frame.parent_frame is None:
             snapshot.title, snapshot.url = result["title"], result["url"]
         base_node, base = snapshot.nodes, len(elements)
-        for node, (parent, end) in result["nodes"].items():
+        for node, (parent, end, shape, alike) in result["nodes"].items():
             snapshot.parents[int(node) + base_node] = parent + base_node if parent >= 0 else -1
             snapshot.ends[int(node) + base_node] = end + base_node
+            snapshot.shapes[int(node) + base_node] = (shape, alike)
         for node, (kind, name, words, parent) in result["regions"].items():
             snapshot.regions[int(node) + base_node] = Region(
                 kind, name, words, parent + base_node if parent >= 0 else -1)

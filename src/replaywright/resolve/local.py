@@ -575,6 +575,8 @@ class LocalResolver:
                 end = snapshot.ends[common]
                 if end - common > 0.4 * snapshot.nodes and snapshot.nodes > 50:
                     continue  # the whole page is nobody's row
+                if snapshot.other_items(common, cand.element.node, anchor.node):
+                    continue  # the anchor's own item lacks it: a neighbour's is not it
                 inside = by_node[bisect_left(nodes, common):bisect_left(nodes, end)]
                 if any(c is not cand and c.score >= cand.score * 0.7 for c in inside):
                     continue
