@@ -22,6 +22,9 @@ MEANT = {
     "Type 'x' into the Search field": "searchbar",
     "Click the menu button": "menu",  # icon-only: an svg title
     "Click the Go button": "search-go",
+    # icons by their glyph, also with a title; a landmark says the rest of the words
+    'Click the eye icon in the row with "carol"': "view-carol",
+    "Click the clear search icon": "search-clear",
     # words inside a name are not grammar
     "Type 'Carol' into the First name field": "first",
     "Type 'Lee' into the Last name field": "last",

@@ -310,7 +310,9 @@
       disabled: !!el.disabled || el.getAttribute("aria-disabled") === "true" || !!(isControl && el.closest && el.closest("fieldset[disabled]")),
       checked: (tag === "input" && (type === "checkbox" || type === "radio")) ? el.checked : (ariaChecked === null ? (ariaPressed === null ? null : ariaPressed === "true") : ariaChecked === "true"),
       options: tag === "select" ? [...el.options].map((o) => clean(o.text)).slice(0, 200) : [],
-      icon: !clean(name) && !clean(text) && (interactive || INTERACTIVE_ROLES.has(role)) ? iconWords(el) : "",
+      // an icon-only control's glyph, also when a title or aria-label names it ("the eye
+      // icon" for <a title="View Record"><span class="fa fa-eye">)
+      icon: !isControl && !clean(text) && (interactive || INTERACTIVE_ROLES.has(role)) ? iconWords(el) : "",
       expanded: el.getAttribute("aria-expanded"),
       haspopup: el.getAttribute("aria-haspopup") || (tag === "select" ? "listbox" : ""),
       editable: el.isContentEditable || false,

@@ -151,9 +151,16 @@ def name_score(query: str, el: Element) -> tuple[float, str]:
             "input", "textarea", "select"}):
         return best, source  # a control's visible words are its name, not its classes
     if el.icon:
-        score = recall(query, machine_words(el.icon) + " " + el.icon) * 0.8
+        glyph = machine_words(el.icon) + " " + el.icon
+        score = recall(query, glyph) * 0.8
         if score > best:
             best, source = score, "icon"
+        if 0 < score < 0.8 and fp.landmark:
+            # "the clear search icon": the glyph says clear, the search landmark it sits in
+            # says the rest
+            score = recall(query, f"{glyph} {fp.landmark}") * 0.75
+            if score > best:
+                best, source = score, "icon in its landmark"
     words = " ".join((fp.test_id, fp.id, fp.name, " ".join(fp.classes)))
     if words.strip():
         score = recall(query, machine_words(words), abbreviations=True) * 0.7
