@@ -48,6 +48,8 @@ MEANT = {
     "Click the Users link in the footer": "foot-users",
     "Click the close button of the dialog": "notice-close",
     "Click the Learn more link in the dialog": "notice-more",
+    # what a person can see: not a transparent copy
+    'The Specs table contains "5 seats"': "specs",
     # ordinals
     "Click the second Edit link": "edit-carol",
 }

@@ -413,6 +413,9 @@
         || CLICKY_CLASS.test(classWords)))) continue;
     let hidden = offscreen;
     if (offscreen && !interactive) continue;
+    // words or blocks drawn fully transparent (a layout-measuring copy of a table, text
+    // faded out) are nothing a person reads; a transparent control is still used
+    if (!interactive && visible && el.checkVisibility && !el.checkVisibility({ opacityProperty: true })) continue;
     if (!visible) {
       // a hidden native control under a visible label, or a control shown on hover
       if (!interactive) continue;
