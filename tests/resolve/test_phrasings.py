@@ -48,6 +48,10 @@ MEANT = {
     "Click the Users link in the footer": "foot-users",
     "Click the close button of the dialog": "notice-close",
     "Click the Learn more link in the dialog": "notice-more",
+    # a message by what it says, before an element that shares a word with its description
+    'The results summary contains "Found 2 cars"': "found",
+    # a text box with a dropdown arrow is a dropdown
+    "Click the Origin dropdown": "origin",
     # what a person can see: not a transparent copy
     'The Specs table contains "5 seats"': "specs",
     # ordinals

@@ -253,6 +253,21 @@
     for (let n = el; n && n.nodeType === 1 && chain.length < 8; n = n.parentElement) chain.push(lower(n));
     return chain.join(">");
   };
+  // A text box that is a dropdown without saying so (a UI kit's filterable select): a
+  // dropdown arrow or a dropdown/combobox class in the few wrappers around it.
+  const DROPDOWN_WORDS = /(^|[\s_-])(dropdown|combo-?box|chevron-?down|caret-?down|select-?arrow|dropdown-arrow)([\s_-]|$)/i;
+  const textLike = (el, tag) => tag === "input" && ["", "text", "search"].includes((el.getAttribute("type") || "").toLowerCase());
+  const opensList = (el) => {
+    let n = el.parentElement;
+    for (let depth = 0; n && depth < 3; depth++, n = n.parentElement) {
+      if (n.querySelectorAll("input, select, textarea, button").length > 1) return false;  // its own wrappers only
+      if (DROPDOWN_WORDS.test(n.getAttribute("class") || "")) return true;
+      for (const icon of n.querySelectorAll("svg[class], i[class], span[class]")) {
+        if (DROPDOWN_WORDS.test(icon.getAttribute("class") || "")) return true;
+      }
+    }
+    return false;
+  };
   const pageW = Math.max(document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0, innerWidth);
   const pageH = Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0, innerHeight);
 
@@ -314,7 +329,7 @@
       // icon" for <a title="View Record"><span class="fa fa-eye">)
       icon: !isControl && !clean(text) && (interactive || INTERACTIVE_ROLES.has(role)) ? iconWords(el) : "",
       expanded: el.getAttribute("aria-expanded"),
-      haspopup: el.getAttribute("aria-haspopup") || (tag === "select" ? "listbox" : ""),
+      haspopup: el.getAttribute("aria-haspopup") || (tag === "select" ? "listbox" : "") || (textLike(el, tag) && opensList(el) ? "listbox" : ""),
       editable: el.isContentEditable || false,
     };
   };
