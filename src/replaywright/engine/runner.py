@@ -785,8 +785,10 @@ class Runner:
         """A snapshot within the step's time: a page too big to read in time fails the
         step instead of running on past its timeout."""
         try:
+            # at least a second: a step's last look near its deadline must not fail for
+            # want of time to read an ordinary page (the step still ends within timeout + 1 s)
             return await asyncio.wait_for(take_snapshot(self.page, focus),
-                                          timeout=max(0.2, deadline - time.monotonic()))
+                                          timeout=max(1.0, deadline - time.monotonic()))
         except TimeoutError:
             raise StepFailed("the page could not be read within the step's timeout; it may "
                              "be very large or busy (raise `timeout:` on this step)") from None
