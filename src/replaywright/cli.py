@@ -16,6 +16,7 @@ import typer
 from replaywright.browser.launch import BrowserOptions, open_browser
 from replaywright.errors import FlowError, ReplaywrightError
 from replaywright.exits import ErrorsToExits, error_exit
+from replaywright.flow.template import parse_params
 
 if TYPE_CHECKING:
     from replaywright.engine.results import RunResult
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 LAZY_COMMANDS = {
     "bench": ("replaywright.bench.cli", "app"),
     "cache": ("replaywright.cache.cli", "cache_app"),
-    "serve": ("replaywright.cache.cli", "serve_app"),
+    "serve": ("replaywright.server", "serve_app"),
     "codegen": ("replaywright.codegen.cli", "codegen_app"),
     "worker": ("replaywright.runs.cli", "worker_app"),
     "submit": ("replaywright.runs.cli", "submit_app"),
@@ -66,16 +67,6 @@ def browser_options(browser_path: str | None, cdp: str | None, ws: str | None,
                     headed: bool) -> BrowserOptions:
     return BrowserOptions(executable_path=browser_path, cdp_url=cdp, ws_endpoint=ws,
                           headless=not headed)
-
-
-def parse_params(pairs: list[str]) -> dict[str, str]:
-    params = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise FlowError(f"--param needs NAME=VALUE, got {pair!r}")
-        params[name.strip()] = value
-    return params
 
 
 @app.command()

@@ -250,7 +250,7 @@ def _start_server(db: str):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "replaywright.cache.cli", "serve", "--db",
+    proc = subprocess.Popen([sys.executable, "-m", "replaywright.cli", "serve", "--db",
                              db, "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
