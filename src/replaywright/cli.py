@@ -10,7 +10,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 
 from replaywright.browser.launch import BrowserOptions, open_browser
@@ -19,6 +18,8 @@ from replaywright.exits import ErrorsToExits, error_exit
 from replaywright.flow.template import parse_params
 
 if TYPE_CHECKING:
+    from typer._click import Command, Context  # typer's vendored click (see exits.py)
+
     from replaywright.engine.results import RunResult
     from replaywright.flow.model import Flow
 
@@ -37,10 +38,10 @@ LAZY_COMMANDS = {
 
 
 class LazyGroup(ErrorsToExits):
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
         if cmd_name not in LAZY_COMMANDS:
             return super().get_command(ctx, cmd_name)
         module, attr = LAZY_COMMANDS[cmd_name]

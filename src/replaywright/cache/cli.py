@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -115,6 +115,7 @@ def rm(key: Annotated[str | None, typer.Argument(help="Entry key; omit with --sc
         raise typer.Exit(2)
     with _using(_open(cache, token)) as store:
         if key is None:
+            assert scope is not None  # refused above when both are missing
             n = store.delete_scope(scope)
         elif scope is not None:
             n = int(store.delete(scope, key))
@@ -189,13 +190,14 @@ def import_(file: Annotated[Path, typer.Argument(help="JSON lines file ('-' for 
         raise typer.Exit(1)
 
 
-def compute_stats(store: Store, scope: str | None = None) -> dict:
+def compute_stats(store: Store, scope: str | None = None) -> dict[str, Any]:
     """Entries, scopes, hits, heals, last used and size (bytes of JSON) of a store."""
     corrupt: list[CorruptEntry] = []
-    stats = {"entries": 0, "scopes": 0, "hits": 0, "heals": 0, "last_used": None,
-             "size_bytes": 0, "corrupt": 0, "resolver_calls_recorded": 0, "llm_tokens_recorded": 0,
-             "llm_cost_recorded_usd": 0.0, "resolver_calls_avoided": 0,
-             "llm_tokens_avoided": 0, "llm_cost_avoided_usd": 0.0}
+    stats: dict[str, Any] = {"entries": 0, "scopes": 0, "hits": 0, "heals": 0, "last_used": None,
+                             "size_bytes": 0, "corrupt": 0, "resolver_calls_recorded": 0,
+                             "llm_tokens_recorded": 0, "llm_cost_recorded_usd": 0.0,
+                             "resolver_calls_avoided": 0, "llm_tokens_avoided": 0,
+                             "llm_cost_avoided_usd": 0.0}
     scopes: set[str] = set()
     last: datetime | None = None
     for e in store.entries(scope, on_corrupt=corrupt.append):

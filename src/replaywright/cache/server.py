@@ -25,7 +25,7 @@ Serve behind TLS (a reverse proxy) when not on loopback: tokens travel in header
 """
 
 import json
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Annotated, Any, TypeVar
@@ -154,9 +154,10 @@ def _entry_response(entry: CacheEntry) -> Response:
     return Response(entry.model_dump_json(), media_type="application/json")
 
 
-#: Mounts more routes on the app, given the dependency that authenticates a request and
-#: yields its organisation's store (e.g. `replaywright.runs.api.add_run_routes`).
-Part = Callable[[FastAPI, Any], None]
+#: The dependency that authenticates a request and yields its organisation's store.
+OrgStore = Callable[[Request], Awaitable[SQLStore]]
+#: Mounts more routes on the app under that dependency (`replaywright.runs.api`).
+Part = Callable[[FastAPI, OrgStore], None]
 
 
 def create_app(backend: SQLStore | str, parts: Sequence[Part] = ()) -> FastAPI:
@@ -291,5 +292,5 @@ def create_app(backend: SQLStore | str, parts: Sequence[Part] = ()) -> FastAPI:
         return Response(status_code=204)
 
     for mount in parts:
-        mount(app, Org)
+        mount(app, org_store)
     return app

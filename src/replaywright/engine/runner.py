@@ -481,8 +481,8 @@ class Runner:
                 cacheable = False
             entry = existing if self.options.mode != "ai" else None
         step.cache_key = key if cacheable else None
-        if chosen is not None and chosen[0] is not None:  # the agent already picked it
-            element, snapshot, usage = chosen
+        if chosen is not None and (element := chosen[0]) is not None:  # the agent picked it
+            _, snapshot, usage = chosen
             located = _Located(await element.handle(), element.frame, element.fingerprint,
                                element, "resolved", note="chosen by the agent",
                                peers=snapshot.fingerprints, snapshot=snapshot,
