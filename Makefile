@@ -9,10 +9,12 @@ demo: setup
 
 test: setup
 	.venv/bin/ruff check src tests
+	.venv/bin/mypy
 	.venv/bin/python -m pytest -q
 
 lint: setup
 	.venv/bin/ruff check src tests
+	.venv/bin/mypy
 
 bench: setup
 	.venv/bin/replaywright bench apps

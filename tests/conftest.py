@@ -41,6 +41,20 @@ def _reachable(url: str) -> str | None:
         return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
+#: A test using one of these, directly or through another fixture, drives a real Chromium:
+#: `browser` and `page` in this process; the test sites exist to be loaded by one, here, in
+#: a `replaywright run` subprocess or in a run worker.
+BROWSER_FIXTURES = frozenset({"browser", "page", "fixture_site", "demo_site"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark browser tests by the fixtures they use, so `-m "not browser"` is the fast set
+    without relying on every test remembering the mark."""
+    for item in items:
+        if BROWSER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def pg_base_url() -> str:
     given = os.environ.get("REPLAYWRIGHT_TEST_PG")

@@ -10,14 +10,16 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 
 from replaywright.browser.launch import BrowserOptions, open_browser
 from replaywright.errors import FlowError, ReplaywrightError
 from replaywright.exits import ErrorsToExits, error_exit
+from replaywright.flow.template import parse_params
 
 if TYPE_CHECKING:
+    from typer._click import Command, Context  # typer's vendored click (see exits.py)
+
     from replaywright.engine.results import RunResult
     from replaywright.flow.model import Flow
 
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
 LAZY_COMMANDS = {
     "bench": ("replaywright.bench.cli", "app"),
     "cache": ("replaywright.cache.cli", "cache_app"),
-    "serve": ("replaywright.cache.cli", "serve_app"),
+    "serve": ("replaywright.server", "serve_app"),
     "codegen": ("replaywright.codegen.cli", "codegen_app"),
     "worker": ("replaywright.runs.cli", "worker_app"),
     "submit": ("replaywright.runs.cli", "submit_app"),
@@ -36,10 +38,10 @@ LAZY_COMMANDS = {
 
 
 class LazyGroup(ErrorsToExits):
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
         if cmd_name not in LAZY_COMMANDS:
             return super().get_command(ctx, cmd_name)
         module, attr = LAZY_COMMANDS[cmd_name]
@@ -66,16 +68,6 @@ def browser_options(browser_path: str | None, cdp: str | None, ws: str | None,
                     headed: bool) -> BrowserOptions:
     return BrowserOptions(executable_path=browser_path, cdp_url=cdp, ws_endpoint=ws,
                           headless=not headed)
-
-
-def parse_params(pairs: list[str]) -> dict[str, str]:
-    params = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise FlowError(f"--param needs NAME=VALUE, got {pair!r}")
-        params[name.strip()] = value
-    return params
 
 
 @app.command()

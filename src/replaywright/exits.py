@@ -5,13 +5,16 @@ that failed (see README, "When things go wrong")."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
 from replaywright.errors import ReplaywrightError
+
+if TYPE_CHECKING:
+    # recent typer vendors click: `click` itself may not be installed, and is not its type
+    from typer._click import Context
 
 
 def fail(message: str, code: int, json_out: bool = False,
@@ -34,7 +37,7 @@ class ErrorsToExits(TyperGroup):
     """A command group whose commands end on a `ReplaywrightError` with its one-line message
     and exit code, never with a traceback."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
         except ReplaywrightError as exc:

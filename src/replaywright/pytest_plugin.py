@@ -44,7 +44,7 @@ import socket
 import threading
 import time
 import warnings
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Generator, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
@@ -132,7 +132,8 @@ def _with_cdp_port(config: pytest.Config, launch_args: dict[str, Any]) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest):
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
+                         ) -> Generator[None, object, object]:
     """pytest-playwright builds its launch options in `browser_type_launch_args` (which users
     may override, each layer passing the dict on): add the CDP port to every layer's dict."""
     result = yield
@@ -192,8 +193,8 @@ def _fallback_fixtures() -> ModuleType:
     """`page` (and `rw_browser`) when pytest-playwright is not installed: a sync page on the
     system Chromium. Registered as a plugin of its own so it never shadows pytest-playwright's."""
     holder = ModuleType("replaywright_pytest_page")
-    holder.rw_browser = pytest.fixture(_rw_browser, scope="session", name="rw_browser")
-    holder.page = pytest.fixture(_rw_page, name="page")
+    vars(holder).update(rw_browser=pytest.fixture(_rw_browser, scope="session", name="rw_browser"),
+                        page=pytest.fixture(_rw_page, name="page"))
     return holder
 
 
@@ -256,7 +257,7 @@ class _Bridge:
         from playwright.async_api import Error as PlaywrightError
 
         deadline = time.monotonic() + _CONNECT_TIMEOUT
-        ports = list(reversed(self.config.stash[_PORTS]))
+        ports = self.config.stash[_PORTS][::-1]
         if not ports:
             raise StepFailed(
                 "replaywright cannot reach the page's browser: it was not launched by this "
@@ -395,7 +396,8 @@ class AI:
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
+                              ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     item.stash.setdefault(_REPORTS, {})[report.when] = report
     if report.when == "teardown" and _RESULT in item.stash:

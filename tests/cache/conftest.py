@@ -2,7 +2,7 @@
 
 PostgreSQL: the `pg_url` fixture of tests/conftest.py (a throwaway schema per session).
 
-The server: `python -m replaywright.cache.cli serve` on a free 127.0.0.1 port, backed by
+The server: `python -m replaywright.cli serve` on a free 127.0.0.1 port, backed by
 the session's PostgreSQL schema (or an SQLite file when PostgreSQL is unavailable). Each
 test gets a fresh organisation and token, so tests do not see each other's rows.
 """
@@ -58,7 +58,7 @@ def start_server(db: str, log: Path) -> Server:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "replaywright.cache.cli", "serve", "--db", db,
+            [sys.executable, "-m", "replaywright.cli", "serve", "--db", db,
              "--host", "127.0.0.1", "--port", str(port)],
             stdout=out, stderr=subprocess.STDOUT, env=env,
         )

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from replaywright.cache.cli import cache_app, main_app
 from replaywright.cache.entry import CacheEntry
 from replaywright.cache.factory import open_store
+from replaywright.cli import app as cli_app
 from replaywright.model import Usage, utcnow
 
 runner = CliRunner()
@@ -133,12 +134,17 @@ def test_http_without_token_is_a_clear_error(monkeypatch) -> None:
 def test_module_entry_point() -> None:
     out = subprocess.run([sys.executable, "-m", "replaywright.cache.cli", "--help"],
                          capture_output=True, text=True, check=True)
-    assert "cache" in out.stdout and "serve" in out.stdout
-    result = runner.invoke(main_app(), ["serve", "token", "--help"])
+    assert "cache" in out.stdout
+    result = runner.invoke(main_app(), ["cache", "--help"])
+    assert result.exit_code == 0 and "purge" in result.stdout
+
+
+def test_serve_token_commands() -> None:
+    result = runner.invoke(cli_app, ["serve", "token", "--help"])
     assert result.exit_code == 0 and "create" in result.stdout and "revoke" in result.stdout
 
 
 def test_serve_needs_a_db(monkeypatch) -> None:
     monkeypatch.delenv("REPLAYWRIGHT_SERVER_DB", raising=False)
-    result = runner.invoke(main_app(), ["serve"])
+    result = runner.invoke(cli_app, ["serve"])
     assert result.exit_code == 2 and "--db" in result.stderr

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.cache.conftest import start_server
 
 from replaywright.cache.entry import CacheEntry
 from replaywright.cache.http import HTTPStore
 from replaywright.model import utcnow
+from tests.cache.conftest import start_server
 
 
 def client(server, secret: str) -> httpx.Client:

@@ -8,11 +8,11 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from replaywright.cache.cli import serve_app
 from replaywright.cache.entry import CacheEntry
 from replaywright.cache.http import HTTPStore
 from replaywright.cache.sql import hash_token
 from replaywright.cache.store import Unauthorized
+from replaywright.server import serve_app
 
 runner = CliRunner()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from replaywright.codegen.expressions import value_expression
+from replaywright.browser.code import value_expression
 from replaywright.codegen.generate import (
     call,
     generate,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from replaywright.browser.code import parse_locator
 from replaywright.browser.selectors import locator_code
 from replaywright.codegen.generate import selector_hint
-from replaywright.codegen.locators import parse_locator
 from replaywright.model import Fingerprint, Selector
 
 

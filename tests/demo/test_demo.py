@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from replaywright.cli import app
+
+pytestmark = pytest.mark.browser  # `replaywright demo` serves its shop and drives Chromium
 
 
 def test_demo_resolves_replays_heals_and_replays(tmp_path) -> None:

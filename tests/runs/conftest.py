@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from replaywright.demo.server import demo_flow_path
-
-from .helpers import Cluster
+from tests.runs.helpers import Cluster
 
 
 @pytest.fixture

@@ -14,9 +14,8 @@ import pytest
 from replaywright.cache.store import Unauthorized
 from replaywright.client import Client
 from replaywright.runs.secrets import MASK
-
-from ..cache.conftest import Server, start_server
-from .helpers import Cluster
+from tests.cache.conftest import Server, start_server
+from tests.runs.helpers import Cluster
 
 PASSWORD = "correct-horse"  # the demo flow's password parameter
 

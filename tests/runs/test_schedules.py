@@ -14,8 +14,7 @@ from replaywright.cache.sqlite import SQLiteStore
 from replaywright.runs.beat import ScheduleTable
 from replaywright.runs.records import RunRequest, SQLRunStore
 from replaywright.runs.schedules import Schedule, ScheduleError, ScheduleStore
-
-from .helpers import Cluster, wait_for
+from tests.runs.helpers import Cluster, wait_for
 
 T0 = datetime(2026, 3, 28, 23, 50, tzinfo=UTC)  # the night Europe/Paris moves to summer time
 FLOW = "name: ping\nurl: index.html\nsteps:\n  - The Sign in button is visible\n"

@@ -16,8 +16,7 @@ import pytest
 
 from replaywright.cache.sqlite import SQLiteStore
 from replaywright.runs.records import RunRecord
-
-from .helpers import SLOW_FLOW, Cluster, command, descendants, wait_for
+from tests.runs.helpers import SLOW_FLOW, Cluster, command, descendants, wait_for
 
 pytestmark = pytest.mark.browser
 

@@ -65,11 +65,12 @@ async def measure(sizes: tuple[int, ...] = SIZES, echo: Any = print) -> dict[str
                     raw = await tab.evaluate(SNAPSHOT_JS, {})
                     snapshot_ms = (time.monotonic() - start) * 1000
                     store.close()
-                    row = {"elements": len(json.loads(raw)["nodes"]),
-                           "resolve_s": timings["resolve"][0], "replay_s": timings["replay"][0],
-                           "heal_s": timings["heal"][0],
-                           "statuses": [timings[k][1] for k in ("resolve", "replay", "heal")],
-                           "snapshot_ms": round(snapshot_ms, 1), "snapshot_bytes": len(raw)}
+                    row: dict[str, Any] = {
+                        "elements": len(json.loads(raw)["nodes"]),
+                        "resolve_s": timings["resolve"][0], "replay_s": timings["replay"][0],
+                        "heal_s": timings["heal"][0],
+                        "statuses": [timings[k][1] for k in ("resolve", "replay", "heal")],
+                        "snapshot_ms": round(snapshot_ms, 1), "snapshot_bytes": len(raw)}
                     rows_out.append(row)
                     echo(f"{row['elements']:>7} elements: resolve {row['resolve_s']:.2f} s, "
                          f"replay {row['replay_s']:.2f} s, heal {row['heal_s']:.2f} s "

@@ -58,8 +58,7 @@ class BrowserSession:
             self.used = True
             return self.page
         await self.context.close()
-        width, height = self.page.viewport_size["width"], self.page.viewport_size["height"]
-        self.context = await self.browser.new_context(viewport={"width": width, "height": height})
+        self.context = await self.browser.new_context(viewport=self.page.viewport_size)
         self.page = await self.context.new_page()
         return self.page
 

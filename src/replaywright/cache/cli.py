@@ -1,9 +1,8 @@
-"""`replaywright cache …` and `replaywright serve …` commands.
+"""`replaywright cache …` commands (`replaywright serve …` is `replaywright.server`).
 
 Mount with::
 
     app.add_typer(cache_app, name="cache")
-    app.add_typer(serve_app, name="serve")
 
 or run standalone: `python -m replaywright.cache.cli cache ls`.
 """
@@ -16,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -30,10 +29,6 @@ from replaywright.exits import ErrorsToExits
 
 cache_app = typer.Typer(cls=ErrorsToExits, help="Inspect and manage the step cache.",
                         no_args_is_help=True)
-serve_app = typer.Typer(cls=ErrorsToExits,
-                        help="Run the team cache server, manage its API tokens.")
-token_app = typer.Typer(help="API tokens of the cache server.", no_args_is_help=True)
-serve_app.add_typer(token_app, name="token")
 
 CacheOpt = Annotated[str | None, typer.Option(
     "--cache", envvar=CACHE_ENV, show_envvar=True,
@@ -42,9 +37,6 @@ CacheOpt = Annotated[str | None, typer.Option(
 TokenOpt = Annotated[str | None, typer.Option(
     "--token", envvar=TOKEN_ENV, show_envvar=True, help="API token for an http(s) cache.")]
 ScopeOpt = Annotated[str | None, typer.Option("--scope", help="Only this scope.")]
-DbOpt = Annotated[str | None, typer.Option(
-    "--db", envvar="REPLAYWRIGHT_SERVER_DB", show_envvar=True,
-    help="Server database: postgresql://… (or an SQLite path).")]
 
 
 def _open(cache: str | None, token: str | None) -> Store:
@@ -123,6 +115,7 @@ def rm(key: Annotated[str | None, typer.Argument(help="Entry key; omit with --sc
         raise typer.Exit(2)
     with _using(_open(cache, token)) as store:
         if key is None:
+            assert scope is not None  # refused above when both are missing
             n = store.delete_scope(scope)
         elif scope is not None:
             n = int(store.delete(scope, key))
@@ -197,13 +190,14 @@ def import_(file: Annotated[Path, typer.Argument(help="JSON lines file ('-' for 
         raise typer.Exit(1)
 
 
-def compute_stats(store: Store, scope: str | None = None) -> dict:
+def compute_stats(store: Store, scope: str | None = None) -> dict[str, Any]:
     """Entries, scopes, hits, heals, last used and size (bytes of JSON) of a store."""
     corrupt: list[CorruptEntry] = []
-    stats = {"entries": 0, "scopes": 0, "hits": 0, "heals": 0, "last_used": None,
-             "size_bytes": 0, "corrupt": 0, "resolver_calls_recorded": 0, "llm_tokens_recorded": 0,
-             "llm_cost_recorded_usd": 0.0, "resolver_calls_avoided": 0,
-             "llm_tokens_avoided": 0, "llm_cost_avoided_usd": 0.0}
+    stats: dict[str, Any] = {"entries": 0, "scopes": 0, "hits": 0, "heals": 0, "last_used": None,
+                             "size_bytes": 0, "corrupt": 0, "resolver_calls_recorded": 0,
+                             "llm_tokens_recorded": 0, "llm_cost_recorded_usd": 0.0,
+                             "resolver_calls_avoided": 0, "llm_tokens_avoided": 0,
+                             "llm_cost_avoided_usd": 0.0}
     scopes: set[str] = set()
     last: datetime | None = None
     for e in store.entries(scope, on_corrupt=corrupt.append):
@@ -274,85 +268,10 @@ def doctor(cache: CacheOpt = None, token: TokenOpt = None,
         typer.echo(f"  left behind (still in the damaged file): {line}")
 
 
-# -- serve ---------------------------------------------------------------------------------
-
-def _need_db(ctx: typer.Context, db: str | None) -> str:
-    db = db or (ctx.obj or {}).get("db")
-    if not db:
-        typer.echo("error: give --db postgresql://… (or set REPLAYWRIGHT_SERVER_DB)", err=True)
-        raise typer.Exit(2)
-    return db
-
-
-def _admin(ctx: typer.Context, db: str | None):
-    from replaywright.cache.server import open_backend
-
-    return open_backend(_need_db(ctx, db))
-
-
-@serve_app.callback(invoke_without_command=True)
-def serve(ctx: typer.Context, db: DbOpt = None,
-          host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="TCP port.")] = 8377,
-          log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
-          ) -> None:
-    """Run the team cache server (FastAPI; OpenAPI spec at /openapi.json)."""
-    ctx.obj = {"db": db}
-    if ctx.invoked_subcommand is not None:
-        return
-    from replaywright.cache.server import serve as run_server
-
-    db = _need_db(ctx, db)
-    typer.echo(f"replaywright cache server on http://{host}:{port}", err=True)
-    run_server(db, host=host, port=port, log_level=log_level)
-
-
-@token_app.command("create")
-def token_create(ctx: typer.Context,
-                 org: Annotated[str, typer.Option("--org", help="Organisation.")],
-                 label: Annotated[str, typer.Option(help="A note, e.g. 'CI'.")] = "",
-                 db: DbOpt = None) -> None:
-    """Create a token for ORG (creating the organisation if new); prints it once."""
-    if not org.strip() or len(org) > 200:
-        typer.echo("error: --org must be 1-200 characters", err=True)
-        raise typer.Exit(2)
-    with _using(_admin(ctx, db)) as store:
-        token_id, secret = store.create_token(org, label)
-    typer.echo(f"token id {token_id} for organisation {org!r} (shown once, store it now):",
-               err=True)
-    typer.echo(secret)
-
-
-@token_app.command("revoke")
-def token_revoke(ctx: typer.Context,
-                 token: Annotated[str, typer.Argument(help="Token id (or the token).")],
-                 db: DbOpt = None) -> None:
-    """Revoke a token; it is refused from the next request on."""
-    with _using(_admin(ctx, db)) as store:
-        done = store.revoke_token(token)
-    if not done:
-        typer.echo("error: no such active token", err=True)
-        raise typer.Exit(1)
-    typer.echo("revoked")
-
-
-@token_app.command("ls")
-def token_ls(ctx: typer.Context,
-             org: Annotated[str | None, typer.Option("--org", help="Only this org.")] = None,
-             db: DbOpt = None) -> None:
-    """List tokens (ids, orgs, labels; never the secrets)."""
-    with _using(_admin(ctx, db)) as store:
-        rows = store.list_tokens(org)
-    for r in rows:
-        state = "revoked" if r["revoked"] else "active"
-        typer.echo(f"{r['id']}\t{r['org']}\t{state}\t{r['created_at']}\t{r['label']}")
-
-
 def main_app() -> typer.Typer:
-    """A throwaway top-level app with both groups mounted (for `python -m`)."""
+    """A throwaway top-level app with the group mounted (for `python -m`)."""
     app = typer.Typer(no_args_is_help=True)
     app.add_typer(cache_app, name="cache")
-    app.add_typer(serve_app, name="serve")
     return app
 
 

@@ -32,10 +32,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from replaywright.cache.entry import CacheEntry
 from replaywright.cache.policy import PROTECTED_BRANCHES, is_expired
 from replaywright.model import utcnow
+
+if TYPE_CHECKING:
+    from replaywright.cache.store import Store
 
 DEFAULT_SCOPE = "default"
 MAIN_PREFIX = "main@"
@@ -61,7 +65,7 @@ class CacheScope:
     merged: list[str] = field(default_factory=list)  # commits brought in by a merge at HEAD
     _resolved: dict[int, list[str]] = field(default_factory=dict, repr=False, compare=False)
 
-    def resolve(self, store, refresh: bool = False) -> list[str]:
+    def resolve(self, store: Store, refresh: bool = False) -> list[str]:
         """The concrete read list for `store` (memoised per store object)."""
         cached = self._resolved.get(id(store))
         if cached is not None and not refresh:
@@ -167,7 +171,7 @@ def cache_scope(cwd: str | Path = ".", *, main: str | None = None,
     return CacheScope(read=read, write=own, branch=branch, head=head)
 
 
-def lookup(store, scope: CacheScope, key: str, *, ttl_days: int | None = None,
+def lookup(store: Store, scope: CacheScope, key: str, *, ttl_days: int | None = None,
            touch: bool = False, now: datetime | None = None) -> CacheEntry | None:
     """The entry for `key` from the first scope of `scope.resolve(store)` that has it.
 
@@ -187,14 +191,14 @@ def lookup(store, scope: CacheScope, key: str, *, ttl_days: int | None = None,
     return None
 
 
-def record_head(store, scope: CacheScope) -> None:
+def record_head(store: Store, scope: CacheScope) -> None:
     """Remember which commit a branch scope was last saved at, so a merge into main can
     find it. No-op on main and outside git."""
     if scope.head and not scope.trunk and scope.write.startswith(BRANCH_PREFIX):
         store.set_meta(HEAD_META + scope.write, scope.head)
 
 
-def finish(store, scope: CacheScope) -> int:
+def finish(store: Store, scope: CacheScope) -> int:
     """Call once after a run whose entries were saved (see `policy.save_decision`).
 
     On a branch: records the branch head (for merges). On main: carries forward into

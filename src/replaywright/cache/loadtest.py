@@ -22,8 +22,9 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
 import typer
@@ -32,6 +33,11 @@ from replaywright.cache.entry import CacheEntry
 from replaywright.cache.http import HTTPStore
 from replaywright.cache.store import CorruptEntry, VersionConflict
 from replaywright.errors import ConfigError
+
+if TYPE_CHECKING:
+    import subprocess
+
+T = TypeVar("T")
 
 MAX_RUNNERS = 64
 MAX_OPS = 10_000
@@ -91,7 +97,7 @@ def run_load(url: str, token: str, runners: int = 8, ops: int = 500,
         store = HTTPStore(url, token)
         lat = latencies[r]
 
-        def timed(fn, *args):
+        def timed(fn: Callable[..., T], *args: Any) -> T:
             t = time.perf_counter()
             try:
                 return fn(*args)
@@ -121,6 +127,8 @@ def run_load(url: str, token: str, runners: int = 8, ops: int = 500,
                     c = rng.randrange(SHARED_KEYS)
                     while True:
                         current = timed(store.get, scope, shared[c])
+                        if current is None:
+                            raise LookupError(f"shared entry {shared[c]} is gone")
                         bumped = current.model_copy(
                             update={"data": {"n": current.data["n"] + 1}})
                         try:
@@ -232,7 +240,7 @@ def bench_cache(
         raise typer.Exit(1)
 
 
-def _start_server(db: str):
+def _start_server(db: str) -> tuple[subprocess.Popen[bytes], str, str]:
     """Start `replaywright serve` on a free loopback port with a fresh org token."""
     import socket
     import subprocess
@@ -250,7 +258,7 @@ def _start_server(db: str):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "replaywright.cache.cli", "serve", "--db",
+    proc = subprocess.Popen([sys.executable, "-m", "replaywright.cli", "serve", "--db",
                              db, "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"

@@ -18,9 +18,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from replaywright.cache.entry import CacheEntry
 from replaywright.model import utcnow
+
+if TYPE_CHECKING:
+    from replaywright.cache.store import Store
 
 # -- never-cached steps --------------------------------------------------------------------
 
@@ -165,6 +169,6 @@ def is_expired(entry: CacheEntry, days: int = DEFAULT_TTL_DAYS,
     return last < expiry_cutoff(days, now)
 
 
-def purge_expired(store, days: int = DEFAULT_TTL_DAYS, now: datetime | None = None) -> int:
+def purge_expired(store: Store, days: int = DEFAULT_TTL_DAYS, now: datetime | None = None) -> int:
     """Remove entries unused for `days`; returns how many were removed."""
     return store.purge(expiry_cutoff(days, now))

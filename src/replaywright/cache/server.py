@@ -17,15 +17,15 @@
   so keys seen elsewhere (JUnit files, `--json` results) cannot be tested offline.
 - When the database is unreachable (PostgreSQL restarted, connections dropped) the answer
   is 503 with `Retry-After`; the client retries, and the next request reconnects.
-- `/v1/runs`: submit runs and read their records (`replaywright.runs.api`), under the same
-  authentication and organisation rules.
+- `/v1/runs`: submit runs and read their records (`replaywright.runs.api`, mounted by
+  `replaywright.server`), under the same authentication and organisation rules.
 - The OpenAPI spec is FastAPI's, at `/openapi.json` (and `/docs`); it carries no data.
 
 Serve behind TLS (a reverse proxy) when not on loopback: tokens travel in headers.
 """
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Annotated, Any, TypeVar
@@ -154,8 +154,16 @@ def _entry_response(entry: CacheEntry) -> Response:
     return Response(entry.model_dump_json(), media_type="application/json")
 
 
-def create_app(backend: SQLStore | str) -> FastAPI:
-    """The FastAPI application over `backend` (a store or a database URL)."""
+#: The dependency that authenticates a request and yields its organisation's store.
+OrgStore = Callable[[Request], Awaitable[SQLStore]]
+#: Mounts more routes on the app under that dependency (`replaywright.runs.api`).
+Part = Callable[[FastAPI, OrgStore], None]
+
+
+def create_app(backend: SQLStore | str, parts: Sequence[Part] = ()) -> FastAPI:
+    """The FastAPI application over `backend` (a store or a database URL), with `parts`
+    mounted under the same authentication. The served app is composed in
+    `replaywright.server`, so the cache never imports what builds on it."""
     store = open_backend(backend) if isinstance(backend, str) else backend
 
     @asynccontextmanager
@@ -283,15 +291,6 @@ def create_app(backend: SQLStore | str) -> FastAPI:
         await run_in_threadpool(s.set_meta, body.name, body.value)
         return Response(status_code=204)
 
-    from replaywright.runs.api import add_run_routes
-
-    add_run_routes(app, Org)
+    for mount in parts:
+        mount(app, org_store)
     return app
-
-
-def serve(db: str, host: str = "127.0.0.1", port: int = 8377, log_level: str = "warning"
-          ) -> None:
-    """Run the server in the foreground (blocking)."""
-    import uvicorn
-
-    uvicorn.run(create_app(db), host=host, port=port, log_level=log_level)

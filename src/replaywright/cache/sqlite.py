@@ -199,6 +199,7 @@ class SQLiteStore(SQLStore):
             if on_corrupt is None:
                 raise
             damage = exc
+        args: tuple[str, ...]
         where, args = "org=?", (self.org,)
         if scope is not None:
             where, args = where + " AND scope=?", (*args, scope)

@@ -76,7 +76,7 @@ class CachePlan:
 
     def lookup(self, key: str) -> CacheEntry | None:
         """The entry for `key`, or None; `CorruptEntry` is the engine's to report."""
-        if not self.usable:
+        if not self.usable or self.store is None:
             return None
         try:
             return lookup(self.store, self.scope, key, ttl_days=self.ttl_days)

@@ -142,7 +142,8 @@ class _Worker:
         except BaseException as exc:  # BlockStopped landing outside the block's own frames
             self.outcome = (False, exc)
             if self.task is not None:
-                self.task._log_destroy_pending = False  # abandoned on purpose: no warning
+                # abandoned on purpose: no "Task was destroyed but it is pending" warning
+                self.task._log_destroy_pending = False  # type: ignore[attr-defined]  # private
         finally:
             with contextlib.suppress(BaseException):
                 loop.close()

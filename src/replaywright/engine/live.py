@@ -233,7 +233,8 @@ def _async(read: Callable[[], str]) -> Callable[[], Any]:
     return wrapper
 
 
-SCHEMA_TYPES = {"integer": int, "number": float, "boolean": truthy, "string": str}
+SCHEMA_TYPES: dict[str, Callable[[Any], Any]] = {"integer": int, "number": float,
+                                                 "boolean": truthy, "string": str}
 
 
 def coerce(value: Any, schema: dict[str, Any] | None) -> Any:

@@ -54,7 +54,7 @@ def block_status(steps: list[StepResult], *, from_code: bool = False) -> BlockSt
         return "fell back"
     for status in ("healed", "resolved", "cached"):
         if status in statuses:
-            return status  # type: ignore[return-value]
+            return status
     return "live"
 
 

@@ -29,6 +29,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from replaywright.browser import locator_expr
 from replaywright.browser.actions import action_code, opens_tab, perform, settle
+from replaywright.browser.code import parse_locator, value_expression
 from replaywright.browser.selectors import (
     IDIOMATIC,
     locate,
@@ -48,7 +49,6 @@ from replaywright.cache.entry import CacheEntry
 from replaywright.cache.keys import step_key
 from replaywright.cache.policy import cacheable
 from replaywright.cache.store import CorruptEntry
-from replaywright.codegen.expressions import value_expression
 from replaywright.engine.caching import CachePlan, Pending
 from replaywright.engine.live import POLL_INTERVAL, LivePage
 from replaywright.engine.navigation import through_navigation
@@ -481,8 +481,8 @@ class Runner:
                 cacheable = False
             entry = existing if self.options.mode != "ai" else None
         step.cache_key = key if cacheable else None
-        if chosen is not None and chosen[0] is not None:  # the agent already picked it
-            element, snapshot, usage = chosen
+        if chosen is not None and (element := chosen[0]) is not None:  # the agent picked it
+            _, snapshot, usage = chosen
             located = _Located(await element.handle(), element.frame, element.fingerprint,
                                element, "resolved", note="chosen by the agent",
                                peers=snapshot.fingerprints, snapshot=snapshot,
@@ -915,11 +915,7 @@ class StepSession:
         `loop` the loop variables in scope, `selector` a script's locator hint."""
         parse_step(text)  # bad phrasing is an error before anything happens
         self._state.ctx.loop = dict(loop or {})
-        hint = None
-        if selector:
-            from replaywright.codegen.locators import parse_locator
-
-            hint = parse_locator(selector)
+        hint = parse_locator(selector) if selector else None
         n = self._seen.get((block or "", text), 0)
         self._seen[(block or "", text)] = n + 1
         owner = self._blocks.get(block or "")

@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, get_args
 
 import yaml
 
@@ -15,11 +15,11 @@ from replaywright.errors import FlowError
 from replaywright.flow import locators as locator_expr
 from replaywright.flow.duration import parse_duration
 from replaywright.flow.intent import parse_step
-from replaywright.flow.model import Block, Flow, ParamSpec, StepSpec
+from replaywright.flow.model import Block, BlockKind, Flow, ParamSpec, StepSpec
 from replaywright.flow.template import check_filters
 
 FLOW_KEYS = {"name", "url", "params", "steps", "blocks", "description", "model"}
-BLOCK_KINDS = ("steps", "task", "for_each", "if", "extract", "wait", "code", "goto")
+BLOCK_KINDS: tuple[BlockKind, ...] = get_args(BlockKind)
 BLOCK_OPTIONS = {"label", "cache", "description", "model", "as", "blocks", "then", "else",
                  "schema", "max_steps", "timeout"}
 COSMETIC = {"description", "model"}  # changing these never invalidates the cache
@@ -28,7 +28,7 @@ STEP_OPTIONS = {"step", "cache", "timeout", "expect"}
 PARAM_OPTIONS = {"default", "required", "description", "secret"}
 
 
-def _key_lines(node: yaml.Node, keys: bool = False) -> dict[str, yaml.Node]:
+def _key_lines(node: yaml.Node | None, keys: bool = False) -> dict[str, yaml.Node]:
     """Child nodes of a mapping by key: the value nodes, or with `keys` the key nodes."""
     if not isinstance(node, yaml.MappingNode):
         return {}
@@ -52,7 +52,7 @@ def load_flow(path: str | Path) -> Flow:
     return parse_flow(text, path=path)
 
 
-def _no_duplicates(node: yaml.Node, path: Path | None) -> None:
+def _no_duplicates(node: yaml.Node | None, path: Path | None) -> None:
     """YAML keeps the last of two equal keys without a word; a flow file may not have any."""
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
@@ -126,6 +126,15 @@ def _digest(content: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
+class _Where(TypedDict):
+    """Where a reference was found, as `FlowError` takes it."""
+
+    path: Path | None
+    line: int | None
+    step: int | None
+    text: str | None
+
+
 class _References:
     """Checks that templates are variables (no filters) and refer only to parameters and to
     outputs already produced: a run never starts to fail on step 9 over a typo."""
@@ -140,8 +149,8 @@ class _References:
         if not isinstance(text, str):
             return
         where = f"block '{label}': " if label else ""
-        located = {"path": self.path, "line": line, "step": step.index if step else None,
-                   "text": step.text if step else None}
+        located = _Where(path=self.path, line=line, step=step.index if step else None,
+                         text=step.text if step else None)
         try:
             check_filters(text)
         except FlowError as exc:

@@ -28,6 +28,17 @@ VOLATILE = {
 }
 
 
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    """`--param NAME=VALUE` options (of `run` and `submit`) as the flow's `params`."""
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise FlowError(f"--param needs NAME=VALUE, got {pair!r}")
+        params[name.strip()] = value
+    return params
+
+
 @dataclass
 class Context:
     """What a template may refer to. It also remembers the secret values it rendered

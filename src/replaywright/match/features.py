@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -347,7 +347,7 @@ def _eq(q: str, choices: list[str]) -> np.ndarray:
     return np.fromiter((c == q for c in choices), float, len(choices))
 
 
-def _sim(q: str, choices: list[str], scorer=fuzz.ratio) -> np.ndarray:
+def _sim(q: str, choices: list[str], scorer: Callable[..., float] = fuzz.ratio) -> np.ndarray:
     """Similarity in [0, 1]; 0 where either side is empty."""
     n = len(choices)
     if not q or not n:
@@ -448,10 +448,10 @@ def features(target: Fingerprint, page: PageIndex) -> np.ndarray:
         tx, ty = _centre(t)
         d = np.hypot(page.cx - tx, page.cy - ty)
         X[:, col["pos_abs"]] = np.maximum(100.0 - d, 0.0) / 100.0
-        tw = t.page_width if t.page_width > 0 else page.page_w
-        th = t.page_height if t.page_height > 0 else page.page_h
-        rx = page.cx / page.page_w - tx / tw
-        ry = page.cy / page.page_h - ty / th
+        target_w = t.page_width if t.page_width > 0 else page.page_w
+        target_h = t.page_height if t.page_height > 0 else page.page_h
+        rx = page.cx / page.page_w - tx / target_w
+        ry = page.cy / page.page_h - ty / target_h
         X[:, col["pos_rel"]] = np.exp(-np.hypot(rx, ry) / 0.05)
         X[:, col["pos_x"]] = np.exp(-np.abs(page.cx - tx) / 30.0)
         X[:, col["pos_coarse"]] = np.exp(-np.hypot(rx, ry) / 0.25)

@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from replaywright.match import normalize as nz
@@ -153,7 +154,7 @@ def confidence_of(
     runner_ratio: float,
     opp: float,
     identity: float = 1.0,
-    coefs: Sequence[float] = CONFIDENCE,
+    coefs: npt.ArrayLike = CONFIDENCE,
     replica: bool = False,
 ) -> float:
     """Calibrated probability that the winner is the recorded element (`replica`: the winner

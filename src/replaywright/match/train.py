@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -138,7 +139,7 @@ def fit_logistic(F: np.ndarray, t: np.ndarray, l2: float = 0.01, iters: int = 30
     return c
 
 
-def loso(sites: list[dict], **kw) -> tuple[list[dict], np.ndarray]:
+def loso(sites: list[dict], **kw: Any) -> tuple[list[dict], np.ndarray]:
     """Out-of-fold rank stats of every target, each fold fitted without its site."""
     rows = []
     for i, s in enumerate(sites):

@@ -137,7 +137,7 @@ def related_words(text: str) -> set[str]:
 def machine_words(text: str) -> str:
     """`searchBar`, `btn-delete`, `user_name`, `fa-trash-can` → plain words, with generated
     names (`css-1x2y3`, `sc-abc123`, hashes) left out."""
-    words = []
+    words: list[str] = []
     for part in re.split(r"[\s/#?=&.:]+", text):
         part = part.strip("_")
         if not part or _GENERATED.match(part):

@@ -15,10 +15,11 @@ The server sends submitted runs to the broker in `REPLAYWRIGHT_BROKER`.
 
 from typing import Annotated, Any
 
-from fastapi import FastAPI, HTTPException, Path, Query, Request, Response
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, StringConstraints
 from starlette.concurrency import run_in_threadpool
 
+from replaywright.cache.server import OrgStore, read_model
 from replaywright.cache.sql import SQLStore
 from replaywright.errors import FlowError
 from replaywright.runs.records import (
@@ -67,11 +68,10 @@ def _answer(request: Request, record: RunRecord) -> dict[str, Any]:
     return record.model_copy(update={"report": report}).model_dump(mode="json")
 
 
-def add_run_routes(app: FastAPI, org: Any) -> None:
-    """Mount the runs API on the server `app`; `org` is its authenticated-store dependency."""
-    from replaywright.cache.server import read_model
-
-    Org = org
+def add_run_routes(app: FastAPI, org_store: OrgStore) -> None:
+    """Mount the runs API on the server `app`; `org_store` is its dependency that
+    authenticates a request and yields the caller's organisation's store."""
+    Org = Annotated[SQLStore, Depends(org_store)]
 
     def runs(s: SQLStore) -> SQLRunStore:
         return SQLRunStore(s)

@@ -18,6 +18,7 @@ import typer
 from replaywright.cache.factory import CACHE_ENV, TOKEN_ENV
 from replaywright.cache.store import CacheError
 from replaywright.errors import ReplaywrightError
+from replaywright.flow.template import parse_params
 from replaywright.runs.records import RunRecord, RunRequest
 from replaywright.runs.secrets import Secrets
 
@@ -69,8 +70,6 @@ def _runs(cache: str | None, token: str | None, org: str = "") -> Any:
 
 
 def _request(flow: Path, params: list[str], base_url: str | None, timeout: float) -> RunRequest:
-    from replaywright.cli import parse_params
-
     if not flow.is_file():
         raise _fail(f"{flow}: no such flow file", 2)
     return RunRequest(flow=flow.read_text(encoding="utf-8"), source=str(flow),

@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 from pydantic import BaseModel, Field
 
 from replaywright.cache.sql import SQLStore
-from replaywright.engine.results import RunResult
+from replaywright.engine.results import RunResult, StepResult
 from replaywright.errors import FlowError, ReplaywrightError
 from replaywright.flow.loader import parse_flow
 from replaywright.flow.model import Flow
@@ -85,7 +85,8 @@ class RunRecord(BaseModel):
     def result(self) -> RunResult:
         """The stored run as a `RunResult` (for the HTML and JUnit reports)."""
         return RunResult(flow=self.flow, passed=self.status == "passed",
-                         steps=self.steps, error=self.error,
+                         steps=[StepResult.model_validate(s) for s in self.steps],
+                         error=self.error,
                          seconds=(self.summary or {}).get("seconds", 0.0),
                          started_at=self.started_at or self.queued_at,
                          cache_saved=(self.summary or {}).get("cache_saved", False),

@@ -16,6 +16,7 @@ seconds; times are in the schedule's time zone (IANA name, default UTC).
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -156,7 +157,7 @@ class ScheduleStore:
                 }).model_dump_json(), org, schedule.name, schedule.fired)).rowcount
         return done == 1
 
-    def fire_due(self, now: datetime | None = None) -> list[RunRecord]:
+    def fire_due(self, now: datetime | None = None) -> builtins.list[RunRecord]:
         """Submit one run for every schedule whose next tick has come; returns the runs."""
         now = now or utcnow()
         runs = []

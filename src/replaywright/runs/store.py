@@ -41,6 +41,6 @@ def open_runs(cache: str | None, token: str | None = None, org: str = "") -> Run
     if isinstance(store, SQLStore):
         return SQLRunStore(store)
     assert isinstance(store, HTTPStore)
-    from replaywright.client import Client
+    from replaywright.runs.client import Client
 
     return Client(store)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from llm_replay import login_snapshot, recording
 
 from replaywright.browser.actions import perform, settle
 from replaywright.browser.launch import BrowserSession
@@ -13,6 +12,7 @@ from replaywright.browser.snapshot import take_snapshot
 from replaywright.flow.intent import parse_step
 from replaywright.resolve.llm import AgentDecision, LLMConfig, LLMError, agent_from_config
 from replaywright.resolve.local import LocalResolver
+from tests.resolve.llm.llm_replay import login_snapshot, recording
 
 KEY = "sk-test-agent-DO-NOT-LEAK-42424242"
 GOAL = "log in as alice with password secret and add the Blue Mug to the cart"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from llm_replay import Recording, login_snapshot, recording
 
 from replaywright.errors import StepFailed
 from replaywright.flow.intent import parse_step
@@ -17,6 +16,7 @@ from replaywright.resolve.llm import (
     cost,
     resolver_from_config,
 )
+from tests.resolve.llm.llm_replay import Recording, login_snapshot, recording
 
 KEYS = {"openai": "sk-test-DO-NOT-LEAK-0123456789abcdef",
         "anthropic": "sk-ant-test-DO-NOT-LEAK-fedcba9876543210"}

@@ -205,6 +205,8 @@ def personalise(steps: list[str], old_params: dict[str, Any],
             continue
         new_step = sub.apply(step)
         if new_step != step:
+            before: Intent | None
+            after: Intent | None
             try:
                 before, after = parse_step(step), parse_step(new_step)
             except FlowError:

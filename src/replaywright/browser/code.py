@@ -1,5 +1,11 @@
-"""Reading a script's `selector=` hint back into a `Selector` (the inverse of
-`browser.selectors.locator_code`), for an engine that tries the hint before resolving."""
+"""Playwright code the engine writes and reads back: step values as Python expressions
+(`params.user` where the flow said `{{ params.user }}`, never a hard-coded parameter) and a
+script's `selector=` hint read back into a `Selector` (the inverse of
+`selectors.locator_code`).
+
+Here, below the engine, so the engine records code without importing `codegen`, which
+builds on the engine's results.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,40 @@ import re
 
 from replaywright.flow.locators import LocatorSyntaxError
 from replaywright.flow.locators import parse as parse_chain
+from replaywright.flow.template import PLACEHOLDER
 from replaywright.model import Selector
 
 _METHODS = {"get_by_test_id": "test_id", "get_by_label": "label",
             "get_by_placeholder": "placeholder", "get_by_alt_text": "alt",
             "get_by_title": "title", "get_by_text": "text"}
 _ID = re.compile(r'^\[id="((?:[^"\\]|\\.)*)"\]$')
+
+
+def _reference(name: str) -> str:
+    head, *rest = name.split(".")
+    if head == "env":
+        return f"env[{'.'.join(rest)!r}]"
+    if head == "outputs":
+        return "outputs" + "".join(f"[{part!r}]" for part in rest)
+    return ".".join([head, *rest])
+
+
+def value_expression(template: str | None) -> str:
+    """A Python expression that evaluates to the rendered template."""
+    if template is None:
+        return "None"
+    matches = list(PLACEHOLDER.finditer(template))
+    if not matches:
+        return repr(template)
+    if len(matches) == 1 and matches[0].span() == (0, len(template)):
+        return f"str({_reference(matches[0].group(1))})"
+    parts, last = [], 0
+    for match in matches:
+        literal = template[last:match.start()].replace("{", "{{").replace("}", "}}")
+        parts.append(literal + "{" + _reference(match.group(1)) + "}")
+        last = match.end()
+    tail = template[last:].replace("{", "{{").replace("}", "}}")
+    return "f" + repr("".join(parts) + tail)
 
 
 def _string(node: ast.AST) -> str | None:
