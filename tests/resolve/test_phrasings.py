@@ -48,6 +48,9 @@ MEANT = {
     "Click the Users link in the footer": "foot-users",
     "Click the close button of the dialog": "notice-close",
     "Click the Learn more link in the dialog": "notice-more",
+    # icon fonts: the ligature word is the icon, not the text
+    'Click the trash icon in the row with "Carol Diaz"': "team-rm-carol",
+    "Click the Security tab": "tab-security",
     # a message by what it says, before an element that shares a word with its description
     'The results summary contains "Found 2 cars"': "found",
     # a text box with a dropdown arrow is a dropdown

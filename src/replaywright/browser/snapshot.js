@@ -108,6 +108,18 @@
     if (lb && !parts.length) parts.push(textOfIds(el, lb));
     return cap(parts.join(" "));
   };
+  // Icon fonts drawn from ligatures (<i class="material-icons">lock</i>Security): the icon's
+  // word is no text a person reads; it is kept as the control's icon words instead.
+  const LIGATURE_ICON = ".material-icons, .material-icons-outlined, .material-icons-round, .material-icons-sharp, .material-symbols-outlined, .material-symbols-rounded, .material-symbols-sharp, .q-icon, .mat-icon, mat-icon";
+  const withoutLigatures = (el, text) => {
+    if (!text || !el.querySelector || !el.querySelector(LIGATURE_ICON)) return text;
+    let t = text;
+    for (const icon of el.querySelectorAll(LIGATURE_ICON)) {
+      const word = clean(icon.textContent);
+      if (word && /^[a-z0-9_]+$/.test(word)) t = t.replace(word, " ");
+    }
+    return t.replace(/\s+/g, " ").trim();
+  };
   const visibleText = (el, tag, style) => {
     if (tag === "input" || tag === "textarea") {
       const type = (el.getAttribute("type") || "").toLowerCase();
@@ -116,8 +128,8 @@
     }
     if (tag === "select") return cap(el.selectedOptions && el.selectedOptions[0] ? el.selectedOptions[0].text : "");
     // innerText skips hidden text but applies text-transform; the words as written matter more
-    if (el.innerText === undefined || style.textTransform !== "none") return cap(el.textContent);
-    return cap(el.innerText);
+    if (el.innerText === undefined || style.textTransform !== "none") return cap(withoutLigatures(el, el.textContent));
+    return cap(withoutLigatures(el, el.innerText));
   };
   const NAME_FROM_CONTENT = new Set(["button", "link", "checkbox", "radio", "tab", "menuitem", "menuitemcheckbox", "menuitemradio", "option", "switch", "treeitem", "cell", "gridcell", "columnheader", "rowheader", "heading", "row", "tooltip", "img"]);
   // Name from content for text-less controls: inner images' alt, svg titles, aria-labels.
@@ -163,6 +175,7 @@
         if (use) parts.push(use.replace(/^.*#/, ""));
         const dataIcon = n.getAttribute && (n.getAttribute("data-icon") || n.getAttribute("data-lucide") || n.getAttribute("icon"));
         if (dataIcon) parts.push(dataIcon);
+        if (n.matches && n.matches(LIGATURE_ICON)) parts.push(clean(n.textContent).replace(/_/g, " "));
       }
     }
     return cap(parts.join(" "), 120);
@@ -600,12 +613,16 @@
   const described = performance.now();
   // the tree the relations need: every ancestor of what is described, with its extent
   const nodes = {};
+  const shapeOf = (e) => { const cls = (e.getAttribute("class") || "").trim().split(/\s+/).filter(Boolean).sort().join("."); return lower(e) + (cls ? "." + cls : ""); };
   for (const d of out) {
     for (let p = d.node; p >= 0 && !(p in nodes); p = parentOf[p]) {
-      // its shape (tag and classes) and how many same-tag siblings it has: two items of one
-      // list look alike, and an item is one of several
-      const cls = (nodeEl[p].getAttribute("class") || "").trim().split(/\s+/).sort().join(".");
-      nodes[p] = [parentOf[p], endOf[p], cap(lower(nodeEl[p]) + (cls ? "." + cls : ""), 80), sibSame[p]];
+      // its shape (tag and classes) and how many siblings share it: two items of one list
+      // look alike, and an item is one of several
+      const shape = shapeOf(nodeEl[p]);
+      let alike = 0;
+      const up = nodeEl[p].parentElement;
+      if (up) for (const k of up.children) if (shapeOf(k) === shape) alike++;
+      nodes[p] = [parentOf[p], endOf[p], cap(shape, 80), alike];
     }
   }
   const usedRegions = {};

@@ -96,7 +96,7 @@ class Snapshot:
     parents: dict[int, int] = field(default_factory=dict)
     ends: dict[int, int] = field(default_factory=dict)
     regions: dict[int, Region] = field(default_factory=dict)
-    #: node -> (tag and classes, how many siblings share its tag)
+    #: node -> (tag and classes, how many siblings share that shape)
     shapes: dict[int, tuple[str, int]] = field(default_factory=dict)
     #: Every element of the page, and how many of them could be a step's target; a focused
     #: snapshot describes only some of those.

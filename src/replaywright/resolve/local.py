@@ -57,6 +57,10 @@ STRICT_NAME = 0.9
 WHOLE_KINDS = {"table", "list", "dialog", "section"}
 #: An icon described by its look ("the cog icon") matches a word-less icon this well.
 LOOKS_NAME = 0.5
+LOOKS_ONLY = "an icon without words"  # a candidate only by its look: see _score
+#: Names only a machine reads (icon glyphs, ids, classes, paths, looks): not enough for an
+#: element of another kind to pass for the one a step names.
+MACHINE_NAMES = {"icon", "icon in its landmark", "id/class", "href", LOOKS_ONLY}
 #: The best candidate must beat the next by this much; closer is a refusal.
 MARGIN = 0.08
 #: Candidates this close to the best count as "equally good" for ordinals and counts.
@@ -528,13 +532,15 @@ class LocalResolver:
                 # "the cog icon in the Name column header": an icon without a single word,
                 # described by its look, which a page does not tell; only a relation can
                 # single it out, and it counts for less than any name that matches
-                name, source = LOOKS_NAME, "an icon without words"
+                name, source = LOOKS_NAME, LOOKS_ONLY
             elif name < MIN_NAME and reading.kind in WHOLE_KINDS and not reading.strict:
                 # "the users table": what a table holds is rarely its name; one of its
                 # kind on the page is it, two are a tie
                 name, source = LOOKS_NAME, f"a {reading.kind} named by what it holds"
             if name < (STRICT_NAME if reading.strict else MIN_NAME):
                 return 0.0, ""
+            if kind < 1 and source in MACHINE_NAMES:
+                return 0.0, ""  # another kind passes for the one named only by words it shows
             if reading.quoted and not _exact(reading.name, el):
                 name *= 0.85
             why = f"{source} {name:.2f}"
@@ -570,7 +576,10 @@ class LocalResolver:
         words = reading.container.split()
         if reading.container_kind and len(words) == 1 and words[0].lower() in ORDINALS:
             # "in the last row", "in the second card": among the containers that hold a
-            # candidate, the one at that position
+            # good candidate (not one of another kind that merely tolerates the words), the
+            # one at that position
+            top = max(c.score for c in scored)
+            scored = [c for c in scored if c.score >= top * PEER_RATIO]
             return _by_position(ORDINALS[words[0].lower()], reading.container_kind, scored,
                                 snapshot)
         anchors = _anchor_elements(reading.container, snapshot) or self._described(
@@ -591,8 +600,11 @@ class LocalResolver:
                 if snapshot.other_items(common, cand.element.node, anchor.node):
                     continue  # the anchor's own item lacks it: a neighbour's is not it
                 inside = by_node[bisect_left(nodes, common):bisect_left(nodes, end)]
-                if any(c is not cand and c.score >= cand.score * 0.7 for c in inside):
-                    continue
+                named = not cand.why.startswith(LOOKS_ONLY)
+                if any(c is not cand and c.score >= cand.score * 0.7
+                       and not _nested(snapshot, c.element, cand.element)
+                       and not (named and c.why.startswith(LOOKS_ONLY)) for c in inside):
+                    continue  # another row's as good: this part of the page is no one row
                 kept.append(Candidate(cand.element, cand.score,
                                       f"{cand.why}, with {reading.container!r}"))
                 break
@@ -639,11 +651,18 @@ class LocalResolver:
 
 def _clicked_inside(chosen: Candidate, reading: Reading, snapshot: Snapshot) -> Candidate:
     """"Click the Horsepower column header": a person clicks the one link or button inside
-    a header, cell or text they name (a row, item or section named is clicked itself)."""
+    a header, cell or text they name, or the button an icon they name sits in (a row, item
+    or section named is clicked itself)."""
     el = chosen.element
     if el.interactive or reading.kind in {"row", "item", "table", "list", "dialog", "section"} \
             or not snapshot.has_tree:
         return chosen
+    around = [e for e in snapshot.elements if e is not el and e.interactive and not e.hidden
+              and snapshot.contains(e.node, el.node) and e.fingerprint.role in {"link", "button"}]
+    if around:  # an icon inside its button: the button is what is clicked
+        nearest = max(around, key=lambda e: e.node)
+        return Candidate(nearest, chosen.score, f"{chosen.why}, the {nearest.fingerprint.role} "
+                                                "around it")
     inside = [e for e in snapshot.elements if e is not el and e.interactive and not e.hidden
               and snapshot.contains(el.node, e.node) and e.fingerprint.role in {"link", "button"}]
     if len(inside) != 1:
@@ -705,6 +724,11 @@ def _anchor_elements(text: str, snapshot: Snapshot) -> list[Element]:
     # pre-order: a hit holding another hit is directly followed by one inside it
     return [h for h, after in zip(hits, [*hits[1:], None], strict=True)
             if after is None or not snapshot.contains(h.node, after.node) or after.node == h.node]
+
+
+def _nested(snapshot: Snapshot, a: Element, b: Element) -> bool:
+    """One inside the other (an icon in its button): one control, not two."""
+    return snapshot.contains(a.node, b.node) or snapshot.contains(b.node, a.node)
 
 
 def _common_ancestor(snapshot: Snapshot, a: int, b: int) -> int:
