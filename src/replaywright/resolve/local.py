@@ -342,6 +342,9 @@ class LocalResolver:
             # merely shares a word with the description: "the results summary" ≠ 'Results')
             holding = Reading(name=intent.value or "", kind="text", holds=True)
             held = self._evaluate(holding, intent, snapshot, hint)
+            if held.chosen and readings[0].kind in WHOLE_KINDS:
+                # "the confirmation dialog contains …": the dialog around the words, if any
+                held.chosen = _around(held.chosen, readings[0].kind, snapshot)
             if held.chosen:
                 outcomes = [held]
             elif not any(o.chosen or o.tied for o in outcomes):
@@ -724,6 +727,16 @@ def _anchor_elements(text: str, snapshot: Snapshot) -> list[Element]:
     # pre-order: a hit holding another hit is directly followed by one inside it
     return [h for h, after in zip(hits, [*hits[1:], None], strict=True)
             if after is None or not snapshot.contains(h.node, after.node) or after.node == h.node]
+
+
+def _around(chosen: Candidate, kind: str, snapshot: Snapshot) -> Candidate | None:
+    """The nearest element of `kind` holding the chosen one (None when there is none)."""
+    holders = [e for e in snapshot.elements if e is not chosen.element and kind_fit(kind, e) >= 0.9
+               and snapshot.contains(e.node, chosen.element.node)]
+    if not holders:
+        return None
+    nearest = max(holders, key=lambda e: e.node)
+    return Candidate(nearest, chosen.score, f"the {kind} around {chosen.why}")
 
 
 def _nested(snapshot: Snapshot, a: Element, b: Element) -> bool:
