@@ -61,6 +61,7 @@ LOOKS_ONLY = "an icon without words"  # a candidate only by its look: see _score
 #: Names only a machine reads (icon glyphs, ids, classes, paths, looks): not enough for an
 #: element of another kind to pass for the one a step names.
 MACHINE_NAMES = {"icon", "icon in its landmark", "id/class", "href", LOOKS_ONLY}
+TOLERATED_KIND = 0.9  # below this, an element is another kind tolerated for the one named
 #: The best candidate must beat the next by this much; closer is a refusal.
 MARGIN = 0.08
 #: Candidates this close to the best count as "equally good" for ordinals and counts.
@@ -542,7 +543,7 @@ class LocalResolver:
                 name, source = LOOKS_NAME, f"a {reading.kind} named by what it holds"
             if name < (STRICT_NAME if reading.strict else MIN_NAME):
                 return 0.0, ""
-            if kind < 1 and source in MACHINE_NAMES:
+            if kind < TOLERATED_KIND and source in MACHINE_NAMES:
                 return 0.0, ""  # another kind passes for the one named only by words it shows
             if reading.quoted and not _exact(reading.name, el):
                 name *= 0.85
