@@ -613,16 +613,21 @@
   const described = performance.now();
   // the tree the relations need: every ancestor of what is described, with its extent
   const nodes = {};
+  const shapeCounts = new Map();  // parent -> (shape -> how many of its children have it)
   const shapeOf = (e) => { const cls = (e.getAttribute("class") || "").trim().split(/\s+/).filter(Boolean).sort().join("."); return lower(e) + (cls ? "." + cls : ""); };
   for (const d of out) {
     for (let p = d.node; p >= 0 && !(p in nodes); p = parentOf[p]) {
       // its shape (tag and classes) and how many siblings share it: two items of one list
       // look alike, and an item is one of several
       const shape = shapeOf(nodeEl[p]);
-      let alike = 0;
       const up = nodeEl[p].parentElement;
-      if (up) for (const k of up.children) if (shapeOf(k) === shape) alike++;
-      nodes[p] = [parentOf[p], endOf[p], cap(shape, 80), alike];
+      let counts = up ? shapeCounts.get(up) : null;
+      if (up && !counts) {  // once per parent: a table's thousands of rows are one pass
+        counts = new Map();
+        for (const k of up.children) { const sk = shapeOf(k); counts.set(sk, (counts.get(sk) || 0) + 1); }
+        shapeCounts.set(up, counts);
+      }
+      nodes[p] = [parentOf[p], endOf[p], cap(shape, 80), counts ? counts.get(shape) || 1 : 1];
     }
   }
   const usedRegions = {};

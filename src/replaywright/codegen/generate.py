@@ -46,8 +46,8 @@ VERBS = {
 def string(value: str) -> str:
     """A string literal the way ruff format writes it (double quotes unless that adds escapes)."""
     text = repr(value)
-    if text.startswith("'") and '"' not in value:
-        return '"' + text[1:-1].replace("\\'", "'") + '"'
+    if text.startswith("'") and value.count('"') <= value.count("'"):
+        return '"' + text[1:-1].replace("\\'", "'").replace('"', '\\"') + '"'
     return text
 
 

@@ -632,6 +632,11 @@ class Runner:
         (`get_by_role("row").filter(has_text="Milk").get_by_role("button")`) goes before
         ids, CSS paths and XPaths."""
         selectors = stable_selectors(located.fingerprint, located.peers)
+        if located.snapshot is not None and located.snapshot.focused:
+            # the peers were only the part of the page the step's words led to: ask the page
+            # whether a selector finds this one element and no other
+            selectors = [s for s in selectors if s.kind in {"xpath", "css"}
+                         or await self._finds_one(s)]
         if (located.status not in {"resolved", "healed"} or located.snapshot is None
                 or located.element is None or any(s.kind in IDIOMATIC for s in selectors)):
             return selectors
@@ -641,6 +646,15 @@ class Runner:
         scoped = await scoped_selector(located.frame, located.handle, located.fingerprint,
                                        item.fingerprint, words)
         return [scoped, *selectors] if scoped else selectors
+
+    async def _finds_one(self, selector: Selector) -> bool:
+        found = locate(self.page, selector)
+        if found is None:
+            return False
+        try:
+            return await found[1].count() == 1
+        except PlaywrightError:
+            return False
 
     async def _verify_expect(self, step: StepResult, spec: StepSpec, located: _Located,
                              ctx: Context) -> None:

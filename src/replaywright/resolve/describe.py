@@ -173,7 +173,8 @@ def _readings(text: str) -> list[Reading]:
                               holds=True))
     literal = _main(text)
     plain: list[Reading] = []  # "the X link in the Y": a region, or a block, named by Y
-    if (m := _REGION_PLAIN.match(text)) and _kind(m.group("name")) is None:
+    if ((m := _REGION_PLAIN.match(text)) and _kind(m.group("name")) is None
+            and not _ITEM_WITH.match(m.group("name"))):  # "in the row with X": an item
         name = unquote(strip_article(m.group("name")))[0]
         main = _main(m.group("main"))
         plain = [replace(r, region_name=name) for r in main]
