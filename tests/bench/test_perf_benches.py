@@ -20,7 +20,10 @@ def _bench(*args: str) -> dict:
 @pytest.mark.browser
 def test_bench_scale_resolves_replays_and_heals_on_a_generated_table() -> None:
     [row] = _bench("scale", "--sizes", "1000")["rows"]
-    assert row["statuses"] == ["resolved", "cached", "healed"]
+    # the redesigned page (a row on top, the Edit button now a ✎ icon): relocated by its
+    # fingerprint ("cached") or healed from the description, never failed
+    assert row["statuses"][:2] == ["resolved", "cached"]
+    assert row["statuses"][2] in {"cached", "healed"}
     assert row["elements"] >= 1000
     assert row["snapshot_bytes"] > 0 and row["snapshot_ms"] > 0
     assert min(row["replay_s"], row["resolve_s"], row["heal_s"]) > 0

@@ -25,7 +25,8 @@ ELEMENTS_PER_ROW = 5  # tr, 3 x td, button
 
 def page(rows: int, redesign: bool) -> str:
     """A table of `rows` items. The redesign adds a row on top and turns each Edit button
-    into a pencil icon named only by its title, so stored selectors miss and it heals."""
+    into a pencil icon named only by its title, so stored selectors miss: the step is
+    relocated by its fingerprint or healed."""
     button = ('<button class="icon" title="Edit">✎</button>' if redesign
               else '<button class="edit">Edit</button>')
     body = ['<tr><td>item new</td><td>nobody</td><td>' + button + "</td></tr>"] if redesign else []
