@@ -320,9 +320,11 @@ def action_fit(action: Action, el: Element) -> float:
     fp = el.fingerprint
     if el.hidden and action in {Action.FILL, Action.CLEAR, Action.PRESS, Action.SELECT}:
         return 0.0  # no label or hover makes a hidden field typable
-    if el.hidden and fp.tag in {"select", "textarea"} and action in {
-            Action.CLICK, Action.DBLCLICK, Action.RIGHTCLICK, Action.HOVER}:
-        return 0.0  # a hidden dropdown or text area (a widget drawn in its place) is not it
+    if el.hidden and (fp.tag in {"select", "textarea"} or is_editable(fp, el.editable)) \
+            and action in {Action.CLICK, Action.DBLCLICK, Action.RIGHTCLICK, Action.HOVER}:
+        # a hidden dropdown, text area or text box (a widget drawn in its place, select2's
+        # off-screen focus catcher) is not what a person clicks
+        return 0.0
     if action in {Action.FILL, Action.CLEAR}:
         if is_editable(fp, el.editable):
             return 1.0
