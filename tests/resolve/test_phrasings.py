@@ -51,10 +51,8 @@ MEANT = {
     # icon fonts: the ligature word is the icon, not the text
     'Click the trash icon in the row with "Carol Diaz"': "team-rm-carol",
     "Click the Security tab": "tab-security",
-    # a message by what it says, before an element that shares a word with its description
-    'The results summary contains "Found 2 cars"': "found",
+    # a dialog by the words it holds
     'The confirmation dialog contains "Cookies are used here"': "notice",  # not the words
-    'The server response table contains "5 seats"': "specs",
     # a text box with a dropdown arrow is a dropdown
     "Click the Origin dropdown": "origin",
     # what a person can see: not a transparent copy

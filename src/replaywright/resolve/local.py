@@ -336,20 +336,15 @@ class LocalResolver:
             raise StepFailed("the page has no visible elements")
         readings = read(intent.target)
         outcomes = [self._evaluate(reading, intent, snapshot, hint) for reading in readings]
-        if _names_by_role(intent, readings) and not any(
-                o.chosen and o.best >= 0.9 for o in outcomes):
+        if not any(o.chosen or o.tied for o in outcomes) and _names_by_role(intent, readings):
             # "The status message contains 'Please enter a dealer.'": a message is named by
-            # what it says; the one element saying it is the message (before an element that
-            # merely shares a word with the description: "the results summary" ≠ 'Results')
+            # what it says; the one element saying it is the message ("the confirmation
+            # dialog contains …": the dialog around it)
             holding = Reading(name=intent.value or "", kind="text", holds=True)
             held = self._evaluate(holding, intent, snapshot, hint)
             if held.chosen and readings[0].kind in WHOLE_KINDS:
-                # "the confirmation dialog contains …": the dialog around the words, if any
                 held.chosen = _around(held.chosen, readings[0].kind, snapshot)
-            if held.chosen:
-                outcomes = [held]
-            elif not any(o.chosen or o.tied for o in outcomes):
-                outcomes.append(held)
+            outcomes.append(held)
         found = sorted((o for o in outcomes if o.chosen), key=lambda o: -o.best)
         if found:
             best = found[0]
