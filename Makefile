@@ -8,12 +8,12 @@ demo: setup
 	.venv/bin/replaywright demo
 
 test: setup
-	.venv/bin/ruff check src tests
+	.venv/bin/ruff check src tests benchmarks
 	.venv/bin/mypy
 	.venv/bin/python -m pytest -q
 
 lint: setup
-	.venv/bin/ruff check src tests
+	.venv/bin/ruff check src tests benchmarks
 	.venv/bin/mypy
 
 bench: setup

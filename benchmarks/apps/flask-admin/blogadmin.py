@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import flask_admin
 from flask import Flask, flash, redirect
@@ -79,11 +80,11 @@ class UserView(ModelView):
     column_filters = ("role", "is_active", "joined", "last_name")
     column_sortable_list = ("first_name", "last_name", "email", "role", "joined")
     column_default_sort = "id"
-    column_labels = {"is_active": "Active", "joined": "Joined"}
+    column_labels: ClassVar = {"is_active": "Active", "joined": "Joined"}
     form_columns = ("first_name", "last_name", "email", "role", "is_active", "joined", "bio")
     column_details_list = ("first_name", "last_name", "email", "role", "is_active", "joined",
                            "bio", "posts")
-    extra_js = ["/static/confirm.js"]
+    extra_js: ClassVar = ["/static/confirm.js"]
 
     @action("deactivate", "Deactivate")
     def action_deactivate(self, ids):
@@ -102,10 +103,10 @@ class PostView(ModelView):
     column_filters = ("published", "published_on", "author.last_name", "tags.name")
     column_sortable_list = ("title", "published", "published_on")
     column_default_sort = "id"
-    column_labels = {"published_on": "Published on", "author.last_name": "Author last name",
+    column_labels: ClassVar = {"published_on": "Published on", "author.last_name": "Author last name",
                      "tags.name": "Tag"}
     form_columns = ("title", "author", "body", "published", "published_on", "tags")
-    extra_js = ["/static/confirm.js"]
+    extra_js: ClassVar = ["/static/confirm.js"]
 
     @action("publish", "Publish")
     def action_publish(self, ids):
@@ -121,7 +122,7 @@ class TagView(ModelView):
     can_view_details = True
     column_searchable_list = ("name",)
     column_filters = ("name",)
-    extra_js = ["/static/confirm.js"]
+    extra_js: ClassVar = ["/static/confirm.js"]
 
 
 def create_app(data: Path) -> Flask:
@@ -156,7 +157,7 @@ def _census(name: str, count: int) -> list[str]:
 
     path = Path(names.__file__).parent / name
     with open(path) as handle:
-        return [line.split()[0].title() for _, line in zip(range(count), handle)]
+        return [line.split()[0].title() for _, line in zip(range(count), handle, strict=False)]
 
 
 def _zen() -> list[str]:

@@ -20,7 +20,7 @@ COLUMNS = ["Name", "Origin", "Year", "Cylinders", "MPG", "Horsepower", "Weight (
 ORIGINS = ["USA", "Europe", "Japan"]
 CYLINDERS = ["3", "4", "5", "6", "8"]
 SORTS = ["Name", "Best MPG", "Most horsepower", "Newest"]
-LABELS = sorted({f"{n} ({y})" for n, y in zip(CARS["Name"], CARS["Year"])})
+LABELS = sorted({f"{n} ({y})" for n, y in zip(CARS["Name"], CARS["Year"], strict=True)})
 DEALERS = ["Downtown Motors", "Lakeside Auto", "Northgate Cars", "Westfield Dealership"]
 
 
@@ -59,7 +59,8 @@ def compare(first, second):
         return "Pick two cars to compare.", None
     a, b = car(first), car(second)
     specs = ["Origin", "Year", "Cylinders", "MPG", "Horsepower", "Weight (lbs)", "Acceleration"]
-    shown = lambda v: "n/a" if pd.isna(v) else (f"{v:g}" if isinstance(v, float) else str(v))
+    def shown(v):
+        return "n/a" if pd.isna(v) else (f"{v:g}" if isinstance(v, float) else str(v))
     table = pd.DataFrame({"Spec": [s.replace("Acceleration", "0-60 mph (s)") for s in specs],
                           first: [shown(a[s]) for s in specs],
                           second: [shown(b[s]) for s in specs]})
@@ -126,7 +127,8 @@ with gr.Blocks(title="Car Finder", theme=gr.themes.Default(
                 second = gr.Dropdown(LABELS, value=None, label="Second car")
             compare_btn = gr.Button("Compare", variant="primary")
             verdict = gr.Markdown()
-            comparison = gr.Dataframe(headers=["Spec", "First car", "Second car"], label="Comparison", interactive=False)
+            comparison = gr.Dataframe(headers=["Spec", "First car", "Second car"],
+                                      label="Comparison", interactive=False)
             compare_btn.click(compare, [first, second], [verdict, comparison])
         with gr.Tab("Contact a dealer"):
             with gr.Row():

@@ -33,13 +33,14 @@ def frame(title: str) -> None:
         ui.label(f'/ {title}').classes('text-subtitle1 opacity-80')
         ui.space()
         ui.label().classes('text-subtitle2') \
-            .bind_text_from(account, 'first_name', backward=lambda _: f"{account['first_name']} {account['last_name']}")
-        with ui.button(icon='more_vert').props('flat round color=white'):
-            with ui.menu():
-                ui.menu_item('Help center', on_click=lambda: ui.notify('Help center opens in a new window'))
-                ui.menu_item('Keyboard shortcuts', on_click=lambda: shortcuts.open())
-                ui.separator()
-                ui.menu_item('Sign out', on_click=lambda: ui.navigate.to('/signed-out'))
+            .bind_text_from(account, 'first_name',
+                            backward=lambda _: f"{account['first_name']} {account['last_name']}")
+        with ui.button(icon='more_vert').props('flat round color=white'), ui.menu():
+            ui.menu_item('Help center',
+                         on_click=lambda: ui.notify('Help center opens in a new window'))
+            ui.menu_item('Keyboard shortcuts', on_click=lambda: shortcuts.open())
+            ui.separator()
+            ui.menu_item('Sign out', on_click=lambda: ui.navigate.to('/signed-out'))
     with ui.left_drawer(value=True).props('bordered') as drawer:
         ui.label('Navigation').classes('text-overline')
         ui.link('Account settings', '/settings')
@@ -141,7 +142,8 @@ def notifications_form() -> None:
 
     def save() -> None:
         preferences.update(draft)
-        channels = [name for key, name in [('email', 'Email'), ('sms', 'SMS'), ('push', 'Push')] if draft[key]]
+        channels = [name for key, name in [('email', 'Email'), ('sms', 'SMS'), ('push', 'Push')]
+                    if draft[key]]
         result.text = (f"Preferences saved: {', '.join(channels) or 'no channels'}; "
                        f"{draft['digest'].lower()} digest; topics: {', '.join(draft['topics']) or 'none'}.")
         ui.notify('Notification preferences saved')
@@ -177,7 +179,8 @@ def team() -> None:
         {'name': 'email', 'label': 'Email', 'field': 'email', 'align': 'left'},
         {'name': 'role', 'label': 'Role', 'field': 'role', 'sortable': True, 'align': 'left'},
         {'name': 'status', 'label': 'Status', 'field': 'status', 'align': 'left'},
-        {'name': 'last_login', 'label': 'Last login', 'field': 'last_login', 'sortable': True, 'align': 'left'},
+        {'name': 'last_login', 'label': 'Last login', 'field': 'last_login', 'sortable': True,
+         'align': 'left'},
         {'name': 'actions', 'label': '', 'field': 'id'},
     ]
     role_filter = {'value': 'All'}
@@ -216,7 +219,8 @@ def team() -> None:
     table.add_slot('body-cell-actions', r'''
         <q-td :props="props" auto-width>
             <q-btn flat round dense icon="edit" @click="() => $parent.$emit('edit', props.row)" />
-            <q-btn flat round dense icon="delete" color="negative" @click="() => $parent.$emit('remove', props.row)" />
+            <q-btn flat round dense icon="delete" color="negative"
+                   @click="() => $parent.$emit('remove', props.row)" />
         </q-td>
     ''')
 

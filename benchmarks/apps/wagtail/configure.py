@@ -129,10 +129,10 @@ def main() -> None:
     manage = [python, str(data / "manage.py")]
     for args in (["makemigrations", "home"], ["migrate", "--noinput"]):
         subprocess.run(manage + args, check=True, cwd=data, env=env)
-    subprocess.run(manage + ["createsuperuser", "--noinput", "--username", "admin",
-                             "--email", "admin@example.org"], check=True, cwd=data,
+    subprocess.run([*manage, "createsuperuser", "--noinput", "--username", "admin",
+                    "--email", "admin@example.org"], check=True, cwd=data,
                    env={**env, "DJANGO_SUPERUSER_PASSWORD": "bench-admin-pass"})
-    subprocess.run(manage + ["shell", "-c", SEED], check=True, cwd=data, env=env)
+    subprocess.run([*manage, "shell", "-c", SEED], check=True, cwd=data, env=env)
 
 
 if __name__ == "__main__":
