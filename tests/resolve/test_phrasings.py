@@ -106,6 +106,14 @@ async def test_a_named_kind_or_anchor_is_never_met_by_another_element(
         _pick(snapshot, step)
 
 
+async def test_a_script_editor_takes_the_words_of_the_control_it_replaces(
+        snapshot: Snapshot) -> None:
+    """CodeMirror hides the <textarea id="query-editor"> and types into a word-less one."""
+    picked = LocalResolver().rank(parse_step("Type 'x' into the query editor"), snapshot)
+    assert picked.element.fingerprint.tag == "textarea"
+    assert picked.element.fingerprint.idxpath.startswith("//*[@id='query-widget']")
+
+
 @pytest.mark.parametrize(("step", "meant"), [
     ("Click the Edit link in the last row", "edit-carol"),
     ("Check the checkbox in the first row", "pick-alice"),  # a header row is no row

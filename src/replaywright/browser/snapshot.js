@@ -281,13 +281,32 @@
     }
     return false;
   };
+  // A script editor or widget over a hidden native control (CodeMirror, Ace or a rich-text
+  // editor replacing <textarea id="sql-editor" style="display:none">): its own text box has
+  // no words; the control it replaces has them (label, id, name).
+  const EDITABLE = "textarea, input:not([type=hidden]), select, [contenteditable=''], [contenteditable=true]";
+  const replacedControl = (el, tag) => {
+    const entry = tag === "textarea" || textLike(el, tag) || (el.isContentEditable && !(el.parentElement && el.parentElement.isContentEditable));
+    if (!entry || el.getAttribute("name") || el.getAttribute("aria-label") || el.getAttribute("placeholder") || (el.labels && el.labels.length)) return null;
+    let n = el;
+    for (let depth = 0; n && depth < 5; depth++, n = n.parentElement) {
+      if (depth && n.querySelectorAll(EDITABLE).length > 1) return null;  // past the widget
+      for (const s of [n.previousElementSibling, n.nextElementSibling]) {
+        const t = s ? lower(s) : "";
+        if ((t === "textarea" || t === "select" || (t === "input" && s.type !== "hidden")) && !s.getClientRects().length) return s;
+      }
+    }
+    return null;
+  };
+  const replacedWords = (native) => native ? cap(`${native.id} ${native.getAttribute("name") || ""}`, 120) : "";
   const pageW = Math.max(document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0, innerWidth);
   const pageH = Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0, innerHeight);
 
   const describe = (el, tag, role, rect, paths) => {
     const style = getComputedStyle(el);
     const isControl = tag === "input" || tag === "select" || tag === "textarea";
-    const label = isControl || el.getAttribute("aria-labelledby") ? labelText(el) : "";
+    const native = replacedControl(el, tag);
+    const label = (isControl || el.getAttribute("aria-labelledby") ? labelText(el) : "") || (native ? labelText(native) : "");
     const text = visibleText(el, tag, style);
     const attributes = {};
     for (const a of el.attributes) {
@@ -344,6 +363,7 @@
       expanded: el.getAttribute("aria-expanded"),
       haspopup: el.getAttribute("aria-haspopup") || (tag === "select" ? "listbox" : "") || (textLike(el, tag) && opensList(el) ? "listbox" : ""),
       editable: el.isContentEditable || false,
+      replaces: replacedWords(native),
     };
   };
 
@@ -469,6 +489,7 @@
         if (v) s += " " + v;
       }
       if (el.labels) for (const l of el.labels) s += " " + (l.textContent || "") + " " + labelImageText(l);
+      if (info.interactive) { const native = replacedControl(el, info.tag); if (native) s += " " + replacedWords(native) + " " + labelText(native); }
       const lb = el.getAttribute("aria-labelledby");
       if (lb) s += " " + textOfIds(el, lb);
       return s.toLowerCase().replace(/\s+/g, " ");

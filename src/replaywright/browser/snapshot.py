@@ -57,6 +57,9 @@ class Element:
     expanded: str | None = None
     haspopup: str = ""
     editable: bool = False
+    #: The id and name of the hidden native control a script widget replaces (CodeMirror's
+    #: text box over ``<textarea id="sql-editor" style="display:none">``): its machine words.
+    replaces: str = ""
     node: int = -1  # position in the snapshot's element tree (pre-order, across frames)
     region: int = -1  # innermost landmark or named region around it (a node id), -1 if none
     control: int | None = None  # for a <label>: the snapshot index of the control it labels
@@ -180,6 +183,7 @@ def _element(raw: dict[str, Any], frame: Frame, index: int, offset: int = 0,
         expanded=raw.get("expanded"),
         haspopup=raw.get("haspopup") or "",
         editable=raw.get("editable", False),
+        replaces=raw.get("replaces", ""),
         node=raw["node"] + offset if "node" in raw else -1,
         region=raw["region"] + offset if raw.get("region", -1) >= 0 else -1,
         control=control + control_base if isinstance(control, int) and control >= 0 else None,

@@ -166,7 +166,7 @@ def name_score(query: str, el: Element) -> tuple[float, str]:
             score = recall(query, f"{glyph} {fp.landmark}") * 0.75
             if score > best:
                 best, source = score, "icon in its landmark"
-    words = " ".join((fp.test_id, fp.id, fp.name, " ".join(fp.classes)))
+    words = " ".join((fp.test_id, fp.id, fp.name, " ".join(fp.classes), el.replaces))
     if words.strip():
         score = recall(query, machine_words(words), abbreviations=True) * 0.7
         if score > best:
