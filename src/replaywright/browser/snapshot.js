@@ -194,7 +194,23 @@
     for (const n of chain) backgrounds.set(n, found);
     return found;
   };
+  // A dropdown widget drawn in place of a hidden <select> (select2, Chosen, Tom Select): the
+  // widget's root, next to the select, is the dropdown a person clicks, named by the select.
+  const WIDGET_CLASS = /select|dropdown|combo|choice|chosen|picker/i;
+  const replacedSelect = new Map();  // widget root -> the hidden select it stands for
+  for (const select of document.querySelectorAll("select")) {
+    if (select.getClientRects().length) continue;  // shown: the select is the dropdown
+    for (const s of [select.previousElementSibling, select.nextElementSibling]) {
+      const t = s ? lower(s) : "";
+      if (!s || ["select", "input", "textarea", "label", "script", "style", "button", "a"].includes(t) || !s.getClientRects().length || s.querySelector("select")) continue;
+      if (WIDGET_CLASS.test(s.getAttribute("class") || "") || s.querySelector("[aria-haspopup]") || [...s.querySelectorAll("[class]")].some((k) => WIDGET_CLASS.test(k.getAttribute("class")))) {
+        replacedSelect.set(s, select);
+        break;
+      }
+    }
+  }
   const isInteractive = (el, tag, role) => {
+    if (replacedSelect.has(el)) return true;
     if (INTERACTIVE_TAGS.has(tag)) return !(tag === "input" && (el.type || "").toLowerCase() === "hidden") && !(tag === "a" && !el.hasAttribute("href") && !el.hasAttribute("onclick") && !el.hasAttribute("tabindex") && !el.hasAttribute("role"));
     if (role && INTERACTIVE_ROLES.has(role)) return true;
     return el.hasAttribute("onclick") || el.hasAttribute("ondblclick") || (el.isContentEditable && !(el.parentElement && el.parentElement.isContentEditable)) ||
@@ -305,7 +321,7 @@
   const describe = (el, tag, role, rect, paths) => {
     const style = getComputedStyle(el);
     const isControl = tag === "input" || tag === "select" || tag === "textarea";
-    const native = replacedControl(el, tag);
+    const native = replacedControl(el, tag) || replacedSelect.get(el);
     const label = (isControl || el.getAttribute("aria-labelledby") ? labelText(el) : "") || (native ? labelText(native) : "");
     const text = visibleText(el, tag, style);
     const attributes = {};
@@ -361,7 +377,7 @@
       // icon" for <a title="View Record"><span class="fa fa-eye">)
       icon: !isControl && !clean(text) && (interactive || INTERACTIVE_ROLES.has(role)) ? iconWords(el) : "",
       expanded: el.getAttribute("aria-expanded"),
-      haspopup: el.getAttribute("aria-haspopup") || (tag === "select" ? "listbox" : "") || (textLike(el, tag) && opensList(el) ? "listbox" : ""),
+      haspopup: el.getAttribute("aria-haspopup") || (tag === "select" || replacedSelect.has(el) ? "listbox" : "") || (textLike(el, tag) && opensList(el) ? "listbox" : ""),
       editable: el.isContentEditable || false,
       replaces: replacedWords(native),
     };
@@ -489,7 +505,7 @@
         if (v) s += " " + v;
       }
       if (el.labels) for (const l of el.labels) s += " " + (l.textContent || "") + " " + labelImageText(l);
-      if (info.interactive) { const native = replacedControl(el, info.tag); if (native) s += " " + replacedWords(native) + " " + labelText(native); }
+      if (info.interactive) { const native = replacedControl(el, info.tag) || replacedSelect.get(el); if (native) s += " " + replacedWords(native) + " " + labelText(native); }
       const lb = el.getAttribute("aria-labelledby");
       if (lb) s += " " + textOfIds(el, lb);
       return s.toLowerCase().replace(/\s+/g, " ");

@@ -245,6 +245,8 @@ def kind_fit(kind: str, el: Element) -> float:
             return 1.0
         if is_editable(fp, el.editable):
             return 0.0  # a text box that opens a list is a combobox, not a menu
+        if el.haspopup == "listbox":  # a dropdown of values (a select, or a widget for one)
+            return 0.6 if is_clickable(el) else 0.0
         if el.interactive and (el.haspopup or el.expanded is not None):
             return 1.0
         return 0.75 if is_clickable(el) and role in {"button", "link", ""} else 0.0
