@@ -12,6 +12,7 @@ from replaywright.errors import AmbiguousTarget, StepFailed
 from replaywright.flow.intent import parse_step
 from replaywright.resolve.describe import read
 from replaywright.resolve.local import LocalResolver
+from replaywright.resolve.text import machine_words
 
 
 @pytest.mark.parametrize(("description", "name", "kind", "ordinal", "colour", "container",
@@ -34,6 +35,16 @@ def test_description_readings(description, name, kind, ordinal, colour, containe
     readings = [(r.name, r.kind, r.ordinal, r.colour, r.container, r.relation, r.anchor)
                 for r in read(description)]
     assert wanted in readings
+
+
+@pytest.mark.parametrize(("names", "words"), [
+    ("searchBar btn-delete user_name", "search Bar btn delete user name"),
+    ("s2id_autogen1_search", "search"),  # a widget's generated id still says what it is
+    ("css-1x2y3 sc-abc123 a1b2c3d4", ""),  # generated class names say nothing
+])
+def test_machine_words_keep_what_a_name_says_and_drop_what_a_tool_made(names: str,
+                                                                       words: str) -> None:
+    assert machine_words(names) == words
 
 
 def test_words_inside_a_name_are_read_as_a_name_first() -> None:

@@ -34,7 +34,7 @@
   const LANDMARK_TAGS = new Set(["header", "nav", "main", "aside", "footer", "form", "section", "dialog", "fieldset", "table"]);
   const LANDMARK_ROLES = new Set(["banner", "navigation", "main", "complementary", "contentinfo", "form", "region", "dialog", "alertdialog", "group", "search", "toolbar", "menu", "menubar", "tablist", "tabpanel", "grid", "table", "list"]);
   const OLD_LANDMARK_ROLES = new Set(["banner", "navigation", "main", "complementary", "contentinfo", "form", "region", "dialog", "group"]);
-  const REGION_WORDS = /(breadcrumb|crumbs|toc|sidebar|side-bar|sidenav|toolbar|navbar|topbar|header|footer|menu|dialog|modal|drawer|panel|filter|search|pagination|pager|tabs|card|popover|dropdown|actions|nav|content)/i;
+  const REGION_WORDS = /(breadcrumb|crumbs|toc|sidebar|side-bar|sidenav|toolbar|navbar|topbar|header|footer|menu|dialog|modal|drawer|panel|filter|search|pagination|pager|tabs|card|popover|dropdown|\bdrop\b|actions|nav|content)/i;
   const CLICKY_CLASS = /(^|[\s_-])(btn|button|icon|close|clickable|action|toggle|trigger)([\s_-]|$)/i;
   const clean = (s) => (s || "").replace(/\s+/g, " ").trim();
   const cap = (s, n = MAX_TEXT) => { s = clean(s); return s.length > n ? s.slice(0, n) : s; };

@@ -105,7 +105,7 @@ _REGION_SIGNS: dict[str, tuple[set[str], re.Pattern[str]]] = {
     "form": ({"form", "search"}, re.compile(r"\bform")),
     "table": ({"table", "grid"}, re.compile(r"\btable|\bgrid")),
     "list": ({"list", "ul", "ol"}, re.compile(r"\blist")),
-    "menu": ({"menu", "menubar", "listbox"}, re.compile(r"menu|dropdown|popover")),
+    "menu": ({"menu", "menubar", "listbox"}, re.compile(r"menu|dropdown|popover|\bdrop\b")),
     "tabs": ({"tablist", "tabpanel"}, re.compile(r"\btabs?\b|tab-?list|nav-tabs")),
     "filters": (set(), re.compile(r"filter|facet")),
     "pagination": (set(), re.compile(r"paginat|pager")),

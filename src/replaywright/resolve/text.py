@@ -67,8 +67,10 @@ LONE_SIGNS = {">": "next", "<": "previous", ">>": "last", "<<": "first", "x": "c
               "X": "close", "-": "remove", "^": "up", "v": "down"}
 _NON_WORD = re.compile(r"[^\w\s]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_GENERATED = re.compile(r"^(?:[a-z]{0,3}\d[\w-]*|[0-9a-f]{6,}|css-\w+|sc-\w+|jsx-\d+|svelte-\w+|"
+_GENERATED = re.compile(r"^(?:[0-9a-f]{6,}|css-\w+|sc-\w+|jsx-\d+|svelte-\w+|"
                         r"ng-\w+|v-\w+|q-\w+__\w+|mui\w*-\w+)$", re.I)
+#: One generated word inside a name: `s2id` and `autogen1` in `s2id_autogen1_search`.
+_GENERATED_WORD = re.compile(r"^(?:[a-z]{0,3}\d\w*|[a-z]+\d+|[0-9a-f]{6,})$", re.I)
 
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
@@ -136,14 +138,16 @@ def related_words(text: str) -> set[str]:
 @lru_cache(maxsize=65536)
 def machine_words(text: str) -> str:
     """`searchBar`, `btn-delete`, `user_name`, `fa-trash-can` → plain words, with generated
-    names (`css-1x2y3`, `sc-abc123`, hashes) left out."""
+    names (`css-1x2y3`, `sc-abc123`, hashes) and generated words (`s2id_autogen1_search`
+    → `search`) left out."""
     words: list[str] = []
     for part in re.split(r"[\s/#?=&.:]+", text):
         part = part.strip("_")
         if not part or _GENERATED.match(part):
             continue
         part = _CAMEL.sub(" ", part)
-        words.extend(w for w in re.split(r"[-_\s]+", part) if len(w) > 1 and not w.isdigit())
+        words.extend(w for w in re.split(r"[-_\s]+", part)
+                     if len(w) > 1 and not _GENERATED_WORD.match(w))
     return " ".join(words)
 
 
