@@ -53,6 +53,8 @@ MEANT = {
     "Click the Security tab": "tab-security",
     # a dialog by the words it holds
     'The confirmation dialog contains "Cookies are used here"': "notice",  # not the words
+    # a message named by a word or two of a nearby text is the one saying the words
+    'The results summary contains "Found 2 cars"': "found",
     # a text box with a dropdown arrow is a dropdown
     "Click the Origin dropdown": "origin",
     # what a person can see: not a transparent copy

@@ -64,6 +64,9 @@ MACHINE_NAMES = {"icon", "icon in its landmark", "id/class", "href", LOOKS_ONLY}
 TOLERATED_KIND = 0.9  # below this, an element is another kind tolerated for the one named
 #: The best candidate must beat the next by this much; closer is a refusal.
 MARGIN = 0.08
+#: A check on a message ("the results summary contains …") named below this is a guess from
+#: a word or two: the one element saying the words is the message instead
+WEAK_NAME = 0.6
 #: Candidates this close to the best count as "equally good" for ordinals and counts.
 PEER_RATIO = 0.9
 HUES = {"red": 0, "orange": 30, "yellow": 55, "green": 120, "blue": 220, "purple": 280,
@@ -336,7 +339,8 @@ class LocalResolver:
             raise StepFailed("the page has no visible elements")
         readings = read(intent.target)
         outcomes = [self._evaluate(reading, intent, snapshot, hint) for reading in readings]
-        if not any(o.chosen or o.tied for o in outcomes) and _names_by_role(intent, readings):
+        if _names_by_role(intent, readings) and not any(
+                o.tied or (o.chosen and o.chosen.score >= WEAK_NAME) for o in outcomes):
             # "The status message contains 'Please enter a dealer.'": a message is named by
             # what it says; the one element saying it is the message ("the confirmation
             # dialog contains …": the dialog around it)
