@@ -61,6 +61,8 @@ MEANT = {
     'The Specs table contains "5 seats"': "specs",
     # a dropdown widget drawn in place of a hidden <select> is named by that select
     "Click the Role dropdown": "role-widget",
+    # a section a click opens: the header that expands it
+    "Click the Advanced section": "advanced-toggle",
     # ordinals
     "Click the second Edit link": "edit-carol",
 }

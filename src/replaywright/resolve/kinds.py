@@ -247,8 +247,10 @@ def kind_fit(kind: str, el: Element) -> float:
             return 0.0  # a text box that opens a list is a combobox, not a menu
         if el.haspopup == "listbox":  # a dropdown of values (a select, or a widget for one)
             return 0.6 if is_clickable(el) else 0.0
-        if el.interactive and (el.haspopup or el.expanded is not None):
+        if el.interactive and el.haspopup and el.haspopup != "false":
             return 1.0
+        if el.interactive and el.expanded is not None:
+            return 0.85  # it opens something: a menu, or a section of the page
         return 0.75 if is_clickable(el) and role in {"button", "link", ""} else 0.0
     if kind == "menuitem":
         if role in {"menuitem", "menuitemcheckbox", "menuitemradio", "option"}:

@@ -73,6 +73,7 @@ HUES = {"red": 0, "orange": 30, "yellow": 55, "green": 120, "blue": 220, "purple
         "pink": 330}
 _STATE_CHECKS = {Action.EXPECT_CHECKED, Action.EXPECT_UNCHECKED, Action.EXPECT_ENABLED,
                  Action.EXPECT_DISABLED}
+_CLICKS = {Action.CLICK, Action.DBLCLICK}
 _CONTROL_ACTIONS = {Action.FILL, Action.CLEAR, Action.CHECK, Action.UNCHECK, Action.SELECT,
                     Action.UPLOAD, Action.EXPECT_CHECKED, Action.EXPECT_UNCHECKED}
 
@@ -510,6 +511,9 @@ class LocalResolver:
             return 0.0, ""
         if reading.kind:
             kind = kind_fit(reading.kind, el)
+            if not kind and reading.kind == "section" and el.interactive \
+                    and el.expanded is not None and intent.action in _CLICKS:
+                kind = 0.95  # "click the Advanced section": the header that expands it
         elif el.structure:  # a named block (titled) is as good a check target as a text
             kind = 0.0 if intent.action not in ELEMENT_CHECKS else (
                 1.0 if el.fingerprint.accessible_name else 0.8)
