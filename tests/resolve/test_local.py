@@ -12,7 +12,7 @@ from replaywright.errors import AmbiguousTarget, StepFailed
 from replaywright.flow.intent import parse_step
 from replaywright.resolve.describe import read
 from replaywright.resolve.local import LocalResolver
-from replaywright.resolve.text import machine_words
+from replaywright.resolve.text import machine_words, phrase_score
 
 
 @pytest.mark.parametrize(("description", "name", "kind", "ordinal", "colour", "container",
@@ -45,6 +45,11 @@ def test_description_readings(description, name, kind, ordinal, colour, containe
 def test_machine_words_keep_what_a_name_says_and_drop_what_a_tool_made(names: str,
                                                                        words: str) -> None:
     assert machine_words(names) == words
+
+
+def test_a_glyph_after_a_word_is_punctuation_and_a_glyph_alone_is_an_icon() -> None:
+    assert phrase_score("search", "Search…") == 1.0  # a placeholder, not a "more" menu
+    assert phrase_score("menu", "…") == 1.0
 
 
 def test_words_inside_a_name_are_read_as_a_name_first() -> None:

@@ -120,7 +120,9 @@ def _glyphs(text: str) -> str:
         return lone
     if not any(g in text for g in GLYPHS):
         return text
-    return "".join(f" {GLYPHS[ch]} " if ch in GLYPHS else ch for ch in text)
+    # a glyph right after a word is punctuation ("Search…", "2×"), not an icon
+    return "".join(f" {GLYPHS[ch]} " if ch in GLYPHS and not (i and text[i - 1].isalnum())
+                   else ch for i, ch in enumerate(text))
 
 
 def related_words(text: str) -> set[str]:
