@@ -38,6 +38,9 @@ from replaywright.flow.intent import Action, parse_step
     ("The Welcome banner is visible", Action.EXPECT_VISIBLE, "The Welcome banner", None),
     ("Verify that the error message is not visible", Action.EXPECT_HIDDEN, "the error message", None),
     ('The cart contains "Blue Mug"', Action.EXPECT_TEXT, "The cart", "Blue Mug"),
+    ("The Users table has 3 rows", Action.EXPECT_COUNT, "rows in The Users table", "3"),
+    ("The todo list shows 2 items", Action.EXPECT_COUNT, "items in The todo list", "2"),
+    ("The page has 3 Delete buttons", Action.EXPECT_COUNT, "Delete buttons", "3"),
     ('The page title contains "Checkout"', Action.EXPECT_TITLE, "", "Checkout"),
     ('The URL contains "/confirm"', Action.EXPECT_URL, "", "/confirm"),
     # a template is one word to the grammar, however it is spaced

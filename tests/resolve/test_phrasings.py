@@ -132,3 +132,16 @@ async def test_containers_picked_by_position(snapshot: Snapshot, step: str,
             _pick(snapshot, step)
     else:
         assert _pick(snapshot, step) == meant
+
+
+@pytest.mark.parametrize(("step", "rows"), [
+    ("There are 2 rows in the users table", {"alice", "carol"}),  # not the other tables' rows
+    ("There are 2 users in the table", {"alice", "carol"}),  # the Users table's rows
+    ("The Users table has 2 rows", {"alice", "carol"}),
+    ("The todo list has 2 items", {"Buy milk", "Bake bread"}),
+])
+async def test_a_count_in_a_named_table_or_list_counts_its_own_rows(
+        snapshot: Snapshot, step: str, rows: set[str]) -> None:
+    counted = LocalResolver().matches(parse_step(step), snapshot)
+    assert {el.fingerprint.text.split()[0] if "@" in el.fingerprint.text
+            else el.fingerprint.text for el in counted} == rows

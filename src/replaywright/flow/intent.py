@@ -62,6 +62,7 @@ ACCEPTED_PHRASINGS = """accepted phrasings, for example:
   The cart contains "Blue Mug"             The page title contains "Checkout"
   The URL contains "/confirm"              The Save button is enabled / disabled
   The Subscribe checkbox is checked        There are 3 Delete buttons
+  The Users table has 3 rows
   The Order confirmed banner is visible within 30 s"""
 
 KEYS = {
@@ -118,6 +119,9 @@ _WITHIN = re.compile(r"\s+(?:within|in under|in)\s+(?P<n>\d+(?:\.\d+)?)\s*"
 _CHECK_PATTERNS: list[tuple[Action, re.Pattern[str]]] = [
     (Action.EXPECT_COUNT, _p(r"there\s+(?:are|is|should be)\s+(?P<v>\d+)\s+(?P<t>.+)")),
     (Action.EXPECT_COUNT, _p(r"(?P<t>.+?)\s+count\s+(?:is|should be)\s+(?P<v>\d+)")),
+    # "The Users table has 3 rows", "The todo list shows 2 items": parts of a whole
+    (Action.EXPECT_COUNT, _p(r"(?P<whole>.+?)\s+(?:has|have|contains|shows|lists|should have|"
+                             r"should contain|should show)\s+(?P<v>\d+)\s+(?P<t>.+)")),
     (Action.EXPECT_ENABLED, _p(r"(?P<t>.+?)\s+(?:is|should be)\s+enabled")),
     (Action.EXPECT_DISABLED, _p(r"(?P<t>.+?)\s+(?:is|should be)\s+disabled")),
     (Action.EXPECT_UNCHECKED, _p(r"(?P<t>.+?)\s+(?:is not|should not be|isn't)\s+"
@@ -259,4 +263,7 @@ def _intent(action: Action, match: re.Match[str]) -> Intent:
     if action is Action.WAIT and value is not None:
         value = value.strip()
     target = (groups.get("t") or groups.get("t2") or "").strip()
+    whole = (groups.get("whole") or "").strip()
+    if whole and not re.fullmatch(r"(?:the\s+)?page", whole, re.IGNORECASE):
+        target = f"{target} in {whole}"
     return Intent(action, target=target, value=value)

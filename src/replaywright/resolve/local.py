@@ -74,6 +74,9 @@ HUES = {"red": 0, "orange": 30, "yellow": 55, "green": 120, "blue": 220, "purple
 _STATE_CHECKS = {Action.EXPECT_CHECKED, Action.EXPECT_UNCHECKED, Action.EXPECT_ENABLED,
                  Action.EXPECT_DISABLED}
 _CLICKS = {Action.CLICK, Action.DBLCLICK}
+#: Wholes whose parts a count can name ("3 rows in the Users table"), and what is counted in
+#: them when the step names no kind ("3 users in the table")
+_COUNTED_IN = {"table": "row", "list": "item"}
 _CONTROL_ACTIONS = {Action.FILL, Action.CLEAR, Action.CHECK, Action.UNCHECK, Action.SELECT,
                     Action.UPLOAD, Action.EXPECT_CHECKED, Action.EXPECT_UNCHECKED}
 
@@ -397,9 +400,15 @@ class LocalResolver:
 
     def matches(self, intent: Intent, snapshot: Snapshot) -> list[Element]:
         """Every element the description fits about as well as the best one ("there are 3
-        Delete buttons"); empty when nothing fits."""
+        Delete buttons"); empty when nothing fits. "N rows in the Users table", "N users in
+        the table": the items of that one table or list."""
+        readings = read(intent.target)
+        for reading in readings:
+            items = self._items_of_whole(reading, intent, snapshot)
+            if items is not None:
+                return items
         best: list[Candidate] = []
-        for reading in read(intent.target):
+        for reading in readings:
             ranked = self._candidates(reading, intent, snapshot)[0]
             if ranked and (not best or ranked[0].score > best[0].score + MARGIN):
                 best = ranked
@@ -407,6 +416,34 @@ class LocalResolver:
             return []
         top = best[0].score
         return [c.element for c in best if c.score >= top * 0.85]
+
+    def _items_of_whole(self, reading: Reading, intent: Intent,
+                        snapshot: Snapshot) -> list[Element] | None:
+        """The counted elements inside the one table or list the reading names, or None
+        when it names none (or the page has no single one): counted the usual way then."""
+        whole_kind = reading.region if reading.region in _COUNTED_IN else ""
+        if not whole_kind or not snapshot.has_tree:
+            return None
+        names = [reading.region_name] if reading.region_name else [reading.name, ""]
+        check = Intent(Action.EXPECT_VISIBLE, intent.target)
+        whole = None
+        for name in names:
+            outcome = self._evaluate(Reading(name=name, kind=whole_kind), check, snapshot,
+                                     None)
+            if outcome.chosen is not None:
+                whole = outcome.chosen.element
+                break
+            if outcome.tied:
+                return None
+        if whole is None:
+            return None
+        # what is counted: elements of the kind named, else the whole's rows or items
+        kind = reading.kind or _COUNTED_IN[whole_kind]
+        inner = [el for el in snapshot.elements if el is not whole
+                 and snapshot.contains(whole.node, el.node) and kind_fit(kind, el) >= 1
+                 and (not reading.kind or not reading.name
+                      or name_score(reading.name, el)[0] >= MIN_NAME)]
+        return inner
 
     def plausibility(self, intent: Intent, snapshot: Snapshot) -> list[float]:
         """Per element of the snapshot, how well any reading of the step fits it (relations
