@@ -141,8 +141,32 @@ def purge(cache: CacheOpt = None, token: TokenOpt = None,
 @cache_app.command("export")
 def export(cache: CacheOpt = None, token: TokenOpt = None, scope: ScopeOpt = None,
            output: Annotated[Path | None, typer.Option(
-               "--output", "-o", help="File to write (default: stdout).")] = None) -> None:
-    """Write entries as JSON lines."""
+               "--output", "-o", help="File to write (default: stdout); with --format yaml, "
+               "the folder.")] = None,
+           format_: Annotated[str, typer.Option(
+               "--format", help="jsonl: every field, one entry per line; yaml: one "
+               "reviewable file per flow, for git.")] = "jsonl",
+           directory: Annotated[Path | None, typer.Argument(
+               help="With --format yaml: the folder to write (same as --output).")] = None,
+           ) -> None:
+    """Write entries as JSON lines, or as one YAML file per flow to review in git."""
+    if format_ not in {"jsonl", "json", "yaml"}:
+        raise typer.BadParameter(f"unknown format {format_!r}: use jsonl or yaml",
+                                 param_hint="--format")
+    if format_ == "yaml":
+        from replaywright.cache.review_files import export_files
+
+        folder = directory or output
+        if folder is None:
+            raise typer.BadParameter("--format yaml writes a folder: give it as DIR or -o DIR")
+        with _using(_open(cache, token)) as store:
+            written = export_files(store, folder, scope, on_corrupt=_report_corrupt)
+        for path, n in written.items():
+            typer.echo(f"{path}: {n} entr{'y' if n == 1 else 'ies'}")
+        total = sum(written.values())
+        typer.echo(f"exported {total} entr{'y' if total == 1 else 'ies'} in {len(written)} "
+                   f"file{'s' if len(written) != 1 else ''}", err=True)
+        return
     with _using(_open(cache, token)) as store:
         out = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
@@ -162,7 +186,17 @@ def import_(file: Annotated[Path, typer.Argument(help="JSON lines file ('-' for 
             scope: Annotated[str | None, typer.Option(
                 "--scope", help="Import into this scope instead of each entry's own.")] = None,
             ) -> None:
-    """Read entries from JSON lines (as written by export); each replaces the stored one."""
+    """Read entries from JSON lines (as written by export; each replaces the stored one),
+    or a folder (or file) of YAML review files: an entry whose element changed replaces the
+    stored element and keeps the old one in its history."""
+    if file.is_dir() or file.suffix in {".yaml", ".yml"}:
+        from replaywright.cache.review_files import import_files
+
+        with _using(_open(cache, token)) as store:
+            counts = import_files(store, file, scope)
+        typer.echo(f"imported {counts.changed} changed entr{'y' if counts.changed == 1 else 'ies'}"
+                   f", {counts.unchanged} unchanged")
+        return
     source = sys.stdin if str(file) == "-" else file.open(encoding="utf-8")
     imported, bad = 0, 0
     try:
