@@ -59,8 +59,13 @@ def stable_selectors(fp: Fingerprint, peers: Sequence[Fingerprint] = (),
         found.append(Selector(kind="id", value=fp.id))
     found = found[:limit]
     # A structural fallback: brittle on its own, but replay only trusts the element it
-    # returns after the fingerprint check, and on an unchanged page it is exact.
-    if fp.xpath and "#shadow" not in fp.xpath:
+    # returns after the fingerprint check, and on an unchanged page it is exact. A CSS path
+    # from the nearest stable id (`#sql-form > p > div > textarea`) outlives changes above
+    # that id; an absolute XPath only when there is none.
+    anchor = re.match(r"#((?:\\.|[^\s>:.\\])+)", fp.css_path)
+    if anchor and not fp.in_shadow and not _GENERATED_ID.search(anchor.group(1)):
+        found.append(Selector(kind="css", value=fp.css_path))
+    elif fp.xpath and "#shadow" not in fp.xpath:
         found.append(Selector(kind="xpath", value=fp.xpath))
     elif fp.css_path:
         found.append(Selector(kind="css", value=fp.css_path))
