@@ -89,6 +89,12 @@ steps:
 """)
     result = await run(await browser.new_page(), flow, f"{fixture_site}/")
     assert result.passed, result.error
+    miscount = flow_from("url: kinds.html\nsteps:\n"
+                         "  - There are 2 Delete buttons in the Groceries section within 1 s\n")
+    failed = await run(await browser.new_page(), miscount, f"{fixture_site}/")
+    error = failed.steps[0].error
+    assert "expected 2 elements" in error and "found 3:" in error  # and which ones
+    assert error.count("\n  - <button") == 3
     wrong = flow_from("url: kinds.html\nsteps:\n  - The Subscribe checkbox is checked within 1 s\n")
     failed = await run(await browser.new_page(), wrong, f"{fixture_site}/")
     assert "the element is not checked" in failed.steps[0].error

@@ -196,8 +196,10 @@ class LivePage:
             if len(found) == wanted:
                 return
             if time.monotonic() >= deadline:
+                shown = "".join(f"\n  - {el.summary()}" for el in found[:5])
+                more = f"\n  … and {len(found) - 5} more" if len(found) > 5 else ""
                 raise StepFailed(f"expected {wanted} elements matching {intent.target!r}, "
-                                 f"found {len(found)}")
+                                 f"found {len(found)}" + (f":{shown}{more}" if found else ""))
             await asyncio.sleep(POLL_INTERVAL)
 
     async def _read(self, read: Callable[[], Awaitable[T]], deadline: float | None = None) -> T:
