@@ -111,12 +111,15 @@ async def test_a_named_kind_or_anchor_is_never_met_by_another_element(
         _pick(snapshot, step)
 
 
+@pytest.mark.parametrize(("step", "widget"), [
+    ("Type 'x' into the query editor", "query-widget"),  # a word-less <textarea>
+    ("Type 'x' into the notes editor", "notes-widget"),  # an editable block of content
+])
 async def test_a_script_editor_takes_the_words_of_the_control_it_replaces(
-        snapshot: Snapshot) -> None:
-    """CodeMirror hides the <textarea id="query-editor"> and types into a word-less one."""
-    picked = LocalResolver().rank(parse_step("Type 'x' into the query editor"), snapshot)
-    assert picked.element.fingerprint.tag == "textarea"
-    assert picked.element.fingerprint.idxpath.startswith("//*[@id='query-widget']")
+        snapshot: Snapshot, step: str, widget: str) -> None:
+    """CodeMirror hides the <textarea id="query-editor"> and types into its own box."""
+    picked = LocalResolver().rank(parse_step(step), snapshot)
+    assert picked.element.fingerprint.idxpath.startswith(f"//*[@id='{widget}']")
 
 
 @pytest.mark.parametrize(("step", "meant"), [

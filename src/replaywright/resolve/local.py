@@ -159,9 +159,11 @@ def name_score(query: str, el: Element) -> tuple[float, str]:
             score = phrase_score(query, text) * weight
             if score > best:
                 best, source = score, what
-    if best >= 0.9 or (el.interactive and fp.text.strip() and fp.tag not in {
-            "input", "textarea", "select"}):
-        return best, source  # a control's visible words are its name, not its classes
+    if best >= 0.9 or (el.interactive and fp.text.strip() and not el.editable
+                       and fp.tag not in {"input", "textarea", "select"}):
+        # a control's visible words are its name, not its classes (what an editor shows is
+        # its content)
+        return best, source
     if el.icon:
         glyph = machine_words(el.icon) + " " + el.icon
         score = recall(query, glyph) * 0.8
