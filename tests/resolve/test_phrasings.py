@@ -148,3 +148,15 @@ async def test_a_count_in_a_named_table_or_list_counts_its_own_rows(
     counted = LocalResolver().matches(parse_step(step), snapshot)
     assert {el.fingerprint.text.split()[0] if "@" in el.fingerprint.text
             else el.fingerprint.text for el in counted} == rows
+
+
+async def test_rows_of_a_table_named_by_words_that_are_not_on_the_page(
+        browser: BrowserSession) -> None:
+    """'the first row of the results': no row says "results"; the page's one table does."""
+    page = await browser.new_page()
+    await page.set_content("<h3>3 rows</h3><table><thead><tr><th>state</th><th>n</th></tr>"
+                           "</thead><tbody><tr><td>AK</td><td>263</td></tr><tr><td>TX</td>"
+                           "<td>209</td></tr></tbody></table><p>Query took 3 ms</p>")
+    step = parse_step('The first row of the results contains "AK"')
+    row = LocalResolver().rank(step, await take_snapshot(page)).element.fingerprint
+    assert row.role == "row" and row.text.startswith("AK")

@@ -427,16 +427,7 @@ class LocalResolver:
         if not whole_kind or not snapshot.has_tree:
             return None
         names = [reading.region_name] if reading.region_name else [reading.name, ""]
-        check = Intent(Action.EXPECT_VISIBLE, intent.target)
-        whole = None
-        for name in names:
-            outcome = self._evaluate(Reading(name=name, kind=whole_kind), check, snapshot,
-                                     None)
-            if outcome.chosen is not None:
-                whole = outcome.chosen.element
-                break
-            if outcome.tied:
-                return None
+        whole = self._whole(names, whole_kind, snapshot)
         if whole is None:
             return None
         # what is counted: elements of the kind named, else the whole's rows or items
@@ -446,6 +437,18 @@ class LocalResolver:
                  and (not reading.kind or not reading.name
                       or name_score(reading.name, el)[0] >= MIN_NAME)]
         return inner
+
+    def _whole(self, names: list[str], kind: str, snapshot: Snapshot) -> Element | None:
+        """The one table or list named by the first of `names` that names one ("" for the
+        page's only one); None when none does or two tie."""
+        check = Intent(Action.EXPECT_VISIBLE, f"the {kind}")
+        for name in names:
+            outcome = self._evaluate(Reading(name=name, kind=kind), check, snapshot, None)
+            if outcome.chosen is not None:
+                return outcome.chosen.element
+            if outcome.tied:
+                return None
+        return None
 
     def plausibility(self, intent: Intent, snapshot: Snapshot) -> list[float]:
         """Per element of the snapshot, how well any reading of the step fits it (relations
@@ -630,6 +633,14 @@ class LocalResolver:
                                 snapshot)
         anchors = _anchor_elements(reading.container, snapshot) or self._described(
             f"{reading.container} {reading.container_kind}".strip(), snapshot)
+        if not anchors and snapshot.has_tree and reading.kind in _COUNTED_IN.values():
+            # "the first row of the results": no such words on the page, but one table
+            # (or list) the words can name is where the rows are
+            whole_kind = next(k for k, v in _COUNTED_IN.items() if v == reading.kind)
+            whole = self._whole([reading.container], whole_kind, snapshot)
+            if whole is not None:
+                return [c for c in scored if c.element is not whole
+                        and snapshot.contains(whole.node, c.element.node)]
         if not anchors or not snapshot.has_tree:
             return [c for c in scored if contains_phrase(c.element.container, reading.container)]
         by_node = sorted(scored, key=lambda c: c.element.node)
