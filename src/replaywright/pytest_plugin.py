@@ -436,7 +436,7 @@ def _base_url(config: pytest.Config) -> str | None:
 @pytest.fixture
 def ai(request: pytest.FixtureRequest, page: Any, rw_bridge: _Bridge) -> Iterator[AI]:
     """Plain-English steps on `page`, cached per test (the node id is part of every key)."""
-    from replaywright.engine.runner import Runner, RunOptions
+    from replaywright.session import RunSetup, start_runner
 
     if type(page).__module__.startswith("playwright.async_api"):
         raise pytest.UsageError("the `ai` fixture needs a sync Playwright `page` (pytest-playwright's "
@@ -444,14 +444,13 @@ def ai(request: pytest.FixtureRequest, page: Any, rw_bridge: _Bridge) -> Iterato
     config = request.config
     plan = rw_bridge.cache_plan()
     async_page = rw_bridge.async_page(page)
-    options = RunOptions(base_url=_base_url(config), step_timeout=config.getoption("rw_timeout"),
-                         env=dict(os.environ))
+    setup = RunSetup(cache=plan, base_url=_base_url(config),
+                     timeout=config.getoption("rw_timeout"))
     node = request.node
     path = getattr(node, "path", None)
 
     def start() -> Any:
-        runner = Runner(async_page, plan, options=options)
-        return runner.session(node.nodeid, base_dir=path.parent if path else None)
+        return start_runner(async_page, setup).session(node.nodeid, base_dir=path.parent if path else None)
 
     session = rw_bridge.run(start)
     started = time.monotonic()

@@ -430,20 +430,19 @@ async def run_module(module: ModuleType, page: Any, params: Any = None, *, cache
                      base_url: str | None = None, timeout: float = 10.0,
                      env: Mapping[str, str] | None = None, resolver: Any = None,
                      on_step: Callable[[StepResult], None] | None = None) -> RunResult:
-    """Run a generated module on an open page; the engine pieces are the usual ones."""
-    import os
-
-    from replaywright.engine.runner import CachePlan, Runner, RunOptions
+    """Run a generated module on an open page, its runner started as every run's is."""
+    from replaywright.engine.runner import CachePlan
     from replaywright.engine.secrecy import mask_run
+    from replaywright.session import RunSetup, start_runner
 
     started = time.monotonic()
     model = module.Params
     if not isinstance(params, model):
         params = build_params(model, params, module_file=getattr(module, "__file__", None),
                               flow_file=getattr(module, "FLOW_FILE", None))
-    options = RunOptions(base_url=base_url, step_timeout=timeout, on_step=on_step,
-                         env=dict(os.environ) if env is None else dict(env))
-    runner = Runner(page, cache or CachePlan(enabled=False), resolver=resolver, options=options)
+    runner = start_runner(page, RunSetup(cache=cache or CachePlan(enabled=False),
+                                         base_url=base_url, timeout=timeout, env=env,
+                                         on_step=on_step, resolver=resolver))
     flow_path = _flow_file(getattr(module, "__file__", None), getattr(module, "FLOW_FILE", None))
     extra: dict[str, Any] = {}
     if flow_path is not None and _supports(runner.session, "flow"):
@@ -452,7 +451,7 @@ async def run_module(module: ModuleType, page: Any, params: Any = None, *, cache
         extra["flow"] = load_flow(flow_path)  # lets the engine key steps by their block
     session = runner.session(module.FLOW_NAME, params=dict(_fields(params)),
                              base_dir=flow_path.parent if flow_path else None, **extra)
-    rw = Script(session, params, flow=module.FLOW_NAME, env=options.env)
+    rw = Script(session, params, flow=module.FLOW_NAME, env=runner.options.env)
     error = None
     try:
         await module.run(rw, params)

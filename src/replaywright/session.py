@@ -1,14 +1,17 @@
 """Wiring a run together: browser, cache store and policy, resolver, engine, console.
 
-`cli.py`, the demo, the pytest plugin and the run workers all start runs through here.
+Every entry point starts its runner here, with `start_runner(page, RunSetup(...))`: the CLI
+and the run workers through `run_flow`, generated scripts (`script.run_module`), the pytest
+plugin's `ai` fixture and the demo. An option added to `RunSetup` reaches all of them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,8 +21,9 @@ from replaywright.cache.factory import open_store
 from replaywright.cache.git import cache_scope
 from replaywright.cache.policy import SaveDecision, is_ci, save_decision, ttl_days
 from replaywright.cache.store import CacheDamaged
-from replaywright.engine.results import RunResult
+from replaywright.engine.results import RunResult, StepResult
 from replaywright.engine.runner import CachePlan, Runner, RunOptions
+from replaywright.engine.state import DEFAULT_TIMEOUT
 from replaywright.flow.model import Flow
 from replaywright.report import console
 from replaywright.resolve.base import Resolver
@@ -72,6 +76,31 @@ def llm_setup(flags: Mapping[str, Any],
     return resolver_from_config(config), agent_from_config(config)
 
 
+@dataclass
+class RunSetup:
+    """How a run is set up, whichever entry point starts it."""
+
+    cache: CachePlan = field(default_factory=lambda: CachePlan(enabled=False))
+    mode: str = "auto"  # auto | code | ai
+    base_url: str | None = None
+    timeout: float = DEFAULT_TIMEOUT  # seconds per step
+    screenshots: bool = False
+    env: Mapping[str, str] | None = None  # None: the process environment
+    on_step: Callable[[StepResult], None] | None = None
+    resolver: Resolver | None = None  # None: the offline local resolver
+    agent: Agent | None = None  # None: task blocks replay cached actions only
+
+
+def start_runner(page: Page, setup: RunSetup) -> Runner:
+    """The one way a runner is made for a run: options, cache plan, resolver and agent."""
+    options = RunOptions(mode=setup.mode, base_url=setup.base_url,
+                         env=dict(os.environ if setup.env is None else setup.env),
+                         step_timeout=setup.timeout, screenshots=setup.screenshots,
+                         on_step=setup.on_step)
+    return Runner(page, setup.cache, resolver=setup.resolver, options=options,
+                  agent=setup.agent)
+
+
 @asynccontextmanager
 async def _page(browser: BrowserOptions | None, reuse: BrowserSession | None
                 ) -> AsyncIterator[Page]:
@@ -93,11 +122,11 @@ async def run_flow(flow: Flow, params: Mapping[str, Any], *, base_url: str | Non
     """Run one flow. `reuse` runs it in a fresh context of an open browser (a worker keeps
     one per process) instead of launching one; `org` picks an organisation's cache rows in
     a SQL database."""
-    resolver, agent = llm_setup(llm or {})
+    resolver, agent = llm_setup(llm or {})  # a bad --llm fails before a browser opens
     plan = cache_plan(cache_url, token, no_cache=no_cache, save_cache=save_cache, org=org)
-    options = RunOptions(mode=mode, base_url=base_url, step_timeout=timeout,
-                         screenshots=screenshots,
-                         on_step=console.step_line if progress else None)
+    setup = RunSetup(cache=plan, mode=mode, base_url=base_url, timeout=timeout,
+                     screenshots=screenshots, on_step=console.step_line if progress else None,
+                     resolver=resolver, agent=agent)
     if plan.store is not None:  # a replay checks elements with the matcher: load it meanwhile
         warming = asyncio.get_running_loop().run_in_executor(None, import_module,
                                                              "replaywright.match")
@@ -105,8 +134,7 @@ async def run_flow(flow: Flow, params: Mapping[str, Any], *, base_url: str | Non
         async with _page(browser, reuse) as page:
             if plan.store is not None:
                 await warming
-            runner = Runner(page, plan, resolver=resolver, options=options, agent=agent)
-            result = await runner.run(flow, params)
+            result = await start_runner(page, setup).run(flow, params)
     finally:
         if plan.store is not None:
             plan.store.close()

@@ -15,11 +15,12 @@ from replaywright.browser.launch import BrowserOptions, BrowserSession, open_bro
 from replaywright.cache.sqlite import SQLiteStore
 from replaywright.demo.server import demo_flow_path, serve_demo
 from replaywright.engine.results import RunResult
-from replaywright.engine.runner import CachePlan, Runner, RunOptions
+from replaywright.engine.runner import CachePlan
 from replaywright.flow.loader import load_flow
 from replaywright.flow.model import Flow
 from replaywright.report import console
 from replaywright.report.html import write_html
+from replaywright.session import RunSetup, start_runner
 
 RUNS = (("v1", "first run: resolve"), ("v1", "replay"), ("v2", "redesign: heal"),
         ("v2", "replay"))
@@ -41,9 +42,9 @@ async def _runs(browser: BrowserSession, store: SQLiteStore, base: str, flow: Fl
         if progress:
             typer.secho(f"run {number}: {site} — {label}", bold=True, err=True)
         page = await browser.new_page()
-        options = RunOptions(base_url=f"{base}/{site}/", env={}, screenshots=True,
-                             on_step=console.step_line if progress else None)
-        result = await Runner(page, CachePlan(store=store), options=options).run(flow, params)
+        setup = RunSetup(cache=CachePlan(store=store), base_url=f"{base}/{site}/", env={},
+                         screenshots=True, on_step=console.step_line if progress else None)
+        result = await start_runner(page, setup).run(flow, params)
         if progress:
             console.run_summary(result)
         results.append((f"run {number}: {site} — {label}", result))

@@ -1,0 +1,90 @@
+"""Cache records of one run: reading (this run's pending entries first), the entries a
+resolved or healed step leaves, the selectors stored with them, and the compare-and-set
+base each pending write carries. Nothing is written before `commit`, and only when the run
+passed and policy allows (`CachePlan.commit`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+
+from replaywright.browser.selectors import IDIOMATIC, locate, scoped_selector, stable_selectors
+from replaywright.cache.entry import CacheEntry
+from replaywright.engine.caching import CachePlan, Pending
+from replaywright.engine.locate import Located
+from replaywright.engine.results import StepResult
+from replaywright.flow.intent import Intent
+from replaywright.flow.model import StepSpec
+from replaywright.model import Selector
+from replaywright.resolve.local import container_words
+
+
+def lookup(plan: CachePlan, pending: Mapping[str, Pending], key: str) -> CacheEntry | None:
+    """This run's own new entries first (a loop's later items reuse the first's)."""
+    if key in pending:
+        return pending[key].entry
+    return plan.lookup(key)
+
+
+def stage(plan: CachePlan, pending: dict[str, Pending], key: str, entry: CacheEntry,
+          read: CacheEntry | None) -> None:
+    """Queue `entry` for the commit with its compare-and-set base: replace exactly the
+    version this run read, or insert only if no concurrent run wrote the key first (0 =
+    must not exist yet). A key staged before keeps the base of its first read."""
+    base = pending[key].expected_version if key in pending else (
+        read.version if read is not None and read.scope == plan.scope.write else 0)
+    pending[key] = Pending(entry, base)
+
+
+def commit(plan: CachePlan, passed: bool, pending: Mapping[str, Pending]) -> tuple[bool, str]:
+    """Write the staged entries if the run may; (saved, what the summary says)."""
+    return plan.commit(passed, pending.values())
+
+
+def step_record(plan: CachePlan, flow: str, spec: StepSpec, intent: Intent, key: str,
+                located: Located, selectors: list[Selector], step: StepResult,
+                image: str | None, entry: CacheEntry | None, resolver: str) -> CacheEntry:
+    """The entry a resolved step makes, or the healed version of the one it replaced."""
+    data = {"image": image} if image else {}
+    if entry is not None:
+        healed = entry.healed(located.fingerprint, selectors, located.note, step.code,
+                              step.usage)
+        return healed.model_copy(update={"scope": plan.scope.write,
+                                         "data": {**entry.data, **data}})
+    return CacheEntry(key=key, scope=plan.scope.write, flow=flow,
+                      step=spec.text, action=intent.action.value,
+                      fingerprint=located.fingerprint, selectors=selectors, code=step.code,
+                      resolver=resolver, usage=step.usage, data=data)
+
+
+async def selectors(page: Page, located: Located) -> list[Selector]:
+    """Ways to find the element again. For a newly resolved one without a user-facing
+    selector, a chain scoped to its row or item
+    (`get_by_role("row").filter(has_text="Milk").get_by_role("button")`) goes before
+    ids, CSS paths and XPaths."""
+    found = stable_selectors(located.fingerprint, located.peers)
+    if located.snapshot is not None and located.snapshot.focused:
+        # the peers were only the part of the page the step's words led to: ask the page
+        # whether a selector finds this one element and no other
+        found = [s for s in found if s.kind in {"xpath", "css"} or await _finds_one(page, s)]
+    if (located.status not in {"resolved", "healed"} or located.snapshot is None
+            or located.element is None or any(s.kind in IDIOMATIC for s in found)):
+        return found
+    item, words = container_words(located.element, located.snapshot)
+    if item is None:
+        return found
+    scoped = await scoped_selector(located.frame, located.handle, located.fingerprint,
+                                   item.fingerprint, words)
+    return [scoped, *found] if scoped else found
+
+
+async def _finds_one(page: Page, selector: Selector) -> bool:
+    found = locate(page, selector)
+    if found is None:
+        return False
+    try:
+        return await found[1].count() == 1
+    except PlaywrightError:
+        return False
