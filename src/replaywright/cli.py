@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 LAZY_COMMANDS = {
     "bench": ("replaywright.bench.cli", "app"),
     "cache": ("replaywright.cache.cli", "cache_app"),
+    "heals": ("replaywright.cache.cli", "heals_app"),
     "serve": ("replaywright.server", "serve_app"),
     "codegen": ("replaywright.codegen.cli", "codegen_app"),
     "worker": ("replaywright.runs.cli", "worker_app"),
@@ -89,6 +90,10 @@ def run(
     scripts: Annotated[Path, typer.Option(envvar="REPLAYWRIGHT_SCRIPTS", help="Where generated "
                                           "scripts are kept.")] = Path(".replaywright/scripts"),
     timeout: Annotated[float, typer.Option(help="Default seconds per step.")] = 10.0,
+    heal: Annotated[str, typer.Option("--heal", envvar="REPLAYWRIGHT_HEAL", show_envvar=True,
+                                      help="auto: a heal updates the cache; review: it is "
+                                      "proposed (`replaywright heals ls`), the cache is left "
+                                      "as it was; off: a step that would heal fails.")] = "auto",
     json_out: JsonOut = False,
     report: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
     junit: Annotated[Path | None, typer.Option(help="Write JUnit XML here.")] = None,
@@ -115,6 +120,8 @@ def run(
     try:
         if mode not in {"auto", "code", "ai"}:
             raise FlowError(f"--with must be auto, code or ai, not {mode!r}")
+        if heal not in {"auto", "review", "off"}:
+            raise FlowError(f"--heal must be auto, review or off, not {heal!r}")
         loaded = load_flow(flow)
         name = loaded.name
         params = parse_params(param)
@@ -134,7 +141,7 @@ def run(
             result = asyncio.run(_launch_then_run(
                 browser, loaded, params, base_url=base_url, cache_url=cache, token=token,
                 no_cache=no_cache, save_cache=save_cache, mode=mode, timeout=timeout,
-                screenshots=report is not None, progress=not json_out,
+                screenshots=report is not None, progress=not json_out, heal=heal,
                 llm={"llm": llm, "base_url": llm_base_url, "timeout": llm_timeout,
                      "screenshot": llm_screenshot, "fallback_local": llm_fallback_local}))
     except ReplaywrightError as exc:

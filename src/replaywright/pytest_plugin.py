@@ -89,6 +89,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     "use --headed).")
     group.addoption("--rw-timeout", metavar="SECONDS", type=float, default=10.0,
                     help="Default seconds per step (default 10).")
+    group.addoption("--rw-heal", choices=("auto", "review", "off"),
+                    default=os.environ.get("REPLAYWRIGHT_HEAL", "auto"),
+                    help="auto: a heal updates the cache; review: it is proposed for "
+                         "`replaywright heals accept`; off: a step that would heal fails "
+                         "(default $REPLAYWRIGHT_HEAL or auto).")
     group.addoption("--rw-json", metavar="FILE", default=None,
                     help="Write per-test step summaries as JSON.")
     group.addoption("--rw-junit", metavar="FILE", default=None,
@@ -445,7 +450,8 @@ def ai(request: pytest.FixtureRequest, page: Any, rw_bridge: _Bridge) -> Iterato
     plan = rw_bridge.cache_plan()
     async_page = rw_bridge.async_page(page)
     setup = RunSetup(cache=plan, base_url=_base_url(config),
-                     timeout=config.getoption("rw_timeout"))
+                     timeout=config.getoption("rw_timeout"),
+                     heal=config.getoption("rw_heal"))
     node = request.node
     path = getattr(node, "path", None)
 

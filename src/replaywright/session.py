@@ -85,6 +85,7 @@ class RunSetup:
     base_url: str | None = None
     timeout: float = DEFAULT_TIMEOUT  # seconds per step
     screenshots: bool = False
+    heal: str = "auto"  # auto | review | off
     env: Mapping[str, str] | None = None  # None: the process environment
     on_step: Callable[[StepResult], None] | None = None
     resolver: Resolver | None = None  # None: the offline local resolver
@@ -96,7 +97,7 @@ def start_runner(page: Page, setup: RunSetup) -> Runner:
     options = RunOptions(mode=setup.mode, base_url=setup.base_url,
                          env=dict(os.environ if setup.env is None else setup.env),
                          step_timeout=setup.timeout, screenshots=setup.screenshots,
-                         on_step=setup.on_step)
+                         heal=setup.heal, on_step=setup.on_step)
     return Runner(page, setup.cache, resolver=setup.resolver, options=options,
                   agent=setup.agent)
 
@@ -118,14 +119,15 @@ async def run_flow(flow: Flow, params: Mapping[str, Any], *, base_url: str | Non
                    timeout: float = 10.0, browser: BrowserOptions | None = None,
                    screenshots: bool = False, progress: bool = True,
                    llm: Mapping[str, Any] | None = None, reuse: BrowserSession | None = None,
-                   org: str = "") -> RunResult:
+                   org: str = "", heal: str = "auto") -> RunResult:
     """Run one flow. `reuse` runs it in a fresh context of an open browser (a worker keeps
     one per process) instead of launching one; `org` picks an organisation's cache rows in
     a SQL database."""
     resolver, agent = llm_setup(llm or {})  # a bad --llm fails before a browser opens
     plan = cache_plan(cache_url, token, no_cache=no_cache, save_cache=save_cache, org=org)
     setup = RunSetup(cache=plan, mode=mode, base_url=base_url, timeout=timeout,
-                     screenshots=screenshots, on_step=console.step_line if progress else None,
+                     screenshots=screenshots, heal=heal,
+                     on_step=console.step_line if progress else None,
                      resolver=resolver, agent=agent)
     if plan.store is not None:  # a replay checks elements with the matcher: load it meanwhile
         warming = asyncio.get_running_loop().run_in_executor(None, import_module,

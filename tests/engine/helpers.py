@@ -22,10 +22,10 @@ def flow_from(text: str, tmp_path: Path | None = None) -> Flow:
 
 
 async def run(page: Page, flow: Flow, base_url: str, store: SQLiteStore | None = None,
-              matcher: Matcher | None = None, **params: str) -> RunResult:
+              matcher: Matcher | None = None, heal: str = "auto", **params: str) -> RunResult:
     plan = CachePlan(store=store) if store is not None else CachePlan(enabled=False)
     runner = Runner(page, plan, matcher=matcher,
-                    options=RunOptions(base_url=base_url, env={}, step_timeout=5))
+                    options=RunOptions(base_url=base_url, env={}, step_timeout=5, heal=heal))
     return await runner.run(flow, params)
 
 

@@ -11,6 +11,7 @@ import pytest
 from playwright.async_api import Page, Route
 
 from replaywright.browser.launch import BrowserSession
+from replaywright.cache.proposals import pending
 from replaywright.cache.sqlite import SQLiteStore
 from tests.engine.helpers import flow_from, run
 
@@ -55,14 +56,17 @@ async def test_a_removed_element_fails_its_step_and_no_neighbour_is_touched(
         assert [s.status for s in recorded.steps] == ["resolved"]
         [before] = store.entries()
 
-        for cache in (store, None):  # a replay that must heal, then a first resolution
+        # a replay that must heal, in every heal mode, then a first resolution
+        for cache, heal in ((store, "auto"), (store, "review"), (store, "off"), (None, "auto")):
             page = await browser.new_page()
             await _without(page, cut)
-            result = await run(page, flow, f"{fixture_site}/", cache)
+            result = await run(page, flow, f"{fixture_site}/", cache, heal=heal)
             [only] = result.steps
-            assert only.status == "failed", (only.status, only.element, only.note)
+            assert only.status == "failed", (heal, only.status, only.element, only.note)
             assert not any(neighbour in e for e in await _events(page)), await _events(page)
-        [after] = store.entries()  # the failed runs overwrote nothing
+        # the failed runs overwrote nothing and proposed nothing
+        assert pending(store) == []
+        [after] = store.entries()
         assert (after.version, after.fingerprint) == (before.version, before.fingerprint)
     finally:
         store.close()

@@ -302,6 +302,99 @@ def doctor(cache: CacheOpt = None, token: TokenOpt = None,
         typer.echo(f"  left behind (still in the damaged file): {line}")
 
 
+# -- heals (review mode) ------------------------------------------------------------------
+
+heals_app = typer.Typer(cls=ErrorsToExits, no_args_is_help=True,
+                        help="Heals proposed by runs with --heal review: list, show, accept, "
+                             "reject.")
+
+
+@heals_app.command("ls")
+def heals_ls(cache: CacheOpt = None, token: TokenOpt = None,
+             as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+             ) -> None:
+    """Heals waiting for review: id, flow, step, the element cached → the element found."""
+    from replaywright.cache.proposals import pending
+
+    with _using(_open(cache, token)) as store:
+        found = pending(store)
+    if as_json:
+        typer.echo(json.dumps({"proposals": [
+            {"id": p.id, "flow": p.entry.flow, "step": p.entry.step, "old": p.old_summary(),
+             "new": p.new_summary(), "page_url": p.about.get("page_url", ""),
+             "proposed_at": p.entry.created_at.isoformat()} for p in found]}, indent=2))
+        return
+    for p in found:
+        typer.echo(f"{p.id}  {_when(p.entry.created_at)}  {p.entry.flow}: {p.entry.step}\n"
+                   f"            {p.old_summary()} → {p.new_summary()}")
+    typer.echo(f"{len(found)} heal{'s' if len(found) != 1 else ''} pending review", err=True)
+
+
+@heals_app.command("show")
+def heals_show(proposal: Annotated[str, typer.Argument(help="Proposal id (or a prefix).")],
+               cache: CacheOpt = None, token: TokenOpt = None) -> None:
+    """Everything about one proposal: old and new element, selectors, code, page, scores."""
+    from replaywright.cache.proposals import find
+
+    with _using(_open(cache, token)) as store:
+        found = find(store, proposal)
+    about = found.about
+    old = about.get("old", {})
+    typer.echo(json.dumps({
+        "id": found.id, "flow": found.entry.flow, "step": found.entry.step,
+        "entry": {"key": about.get("entry_key"), "scope": about.get("entry_scope"),
+                  "version": about.get("base_version")},
+        "page_url": about.get("page_url"), "reason": about.get("reason"),
+        "confidence": about.get("confidence"),
+        "old": {"element": found.old_summary(), "selectors": old.get("selectors", []),
+                "code": old.get("code", ""), "fingerprint": old.get("fingerprint")},
+        "new": {"element": found.new_summary(),
+                "selectors": [s.model_dump() for s in found.entry.selectors],
+                "code": found.entry.code,
+                "fingerprint": found.entry.fingerprint.model_dump(mode="json")
+                if found.entry.fingerprint else None},
+        "proposed_at": found.entry.created_at.isoformat()}, indent=2))
+
+
+@heals_app.command("accept")
+def heals_accept(
+        proposals: Annotated[list[str] | None, typer.Argument(help="Proposal ids.")] = None,
+        all_: Annotated[bool, typer.Option("--all", help="Every pending proposal.")] = False,
+        cache: CacheOpt = None, token: TokenOpt = None) -> None:
+    """Apply heals to their entries (compare-and-set: a stale proposal is refused)."""
+    from replaywright.cache.proposals import ProposalError, accept, find, pending
+
+    if not proposals and not all_:
+        raise typer.BadParameter("give proposal ids, or --all")
+    refused = 0
+    with _using(_open(cache, token)) as store:
+        chosen = pending(store) if all_ else [find(store, p) for p in proposals or []]
+        for proposal in chosen:
+            try:
+                accept(store, proposal)
+            except ProposalError as exc:
+                refused += 1
+                typer.echo(f"error: {exc}", err=True)
+                continue
+            typer.echo(f"accepted {proposal.id}: {proposal.entry.step!r} now "
+                       f"{proposal.new_summary()}")
+    if refused:
+        raise typer.Exit(1)
+
+
+@heals_app.command("reject")
+def heals_reject(proposals: Annotated[list[str], typer.Argument(help="Proposal ids.")],
+                 cache: CacheOpt = None, token: TokenOpt = None) -> None:
+    """Drop proposals; their entries stay as they are."""
+    from replaywright.cache.proposals import find, reject
+
+    with _using(_open(cache, token)) as store:
+        for pid in proposals:
+            proposal = find(store, pid)
+            reject(store, proposal)
+            typer.echo(f"rejected {proposal.id}: {proposal.entry.step!r}")
+
+
 def main_app() -> typer.Typer:
     """A throwaway top-level app with the group mounted (for `python -m`)."""
     app = typer.Typer(no_args_is_help=True)

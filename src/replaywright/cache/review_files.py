@@ -39,7 +39,8 @@ class ImportCounts:
     unchanged: int = 0
 
 
-def _summary(fp: Fingerprint | None) -> str:
+def fingerprint_summary(fp: Fingerprint | None) -> str:
+    """One line a reviewer reads: `<button> 'Log in'`."""
     if fp is None:
         return ""
     name = fp.accessible_name or fp.text or fp.label or fp.placeholder or fp.title or fp.alt
@@ -54,7 +55,7 @@ def _entry_document(entry: CacheEntry) -> dict[str, Any]:
         "key": entry.key,
         "scope": entry.scope,
         "action": entry.action,
-        "element": _summary(entry.fingerprint),
+        "element": fingerprint_summary(entry.fingerprint),
         "selectors": [s.model_dump(exclude_defaults=True) for s in entry.selectors],
         "code": entry.code,
         "resolver": entry.resolver,

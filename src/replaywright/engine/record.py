@@ -11,12 +11,14 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
 from replaywright.browser.selectors import IDIOMATIC, locate, scoped_selector, stable_selectors
+from replaywright.cache import proposals
 from replaywright.cache.entry import CacheEntry
 from replaywright.engine.caching import CachePlan, Pending
 from replaywright.engine.locate import Located
 from replaywright.engine.results import StepResult
 from replaywright.flow.intent import Intent
 from replaywright.flow.model import StepSpec
+from replaywright.flow.template import Context
 from replaywright.model import Selector
 from replaywright.resolve.local import container_words
 
@@ -57,6 +59,17 @@ def step_record(plan: CachePlan, flow: str, spec: StepSpec, intent: Intent, key:
                       step=spec.text, action=intent.action.value,
                       fingerprint=located.fingerprint, selectors=selectors, code=step.code,
                       resolver=resolver, usage=step.usage, data=data)
+
+
+def proposal(entry: CacheEntry, healed: CacheEntry, page_url: str, located: Located,
+             image: str | None, ctx: Context) -> CacheEntry:
+    """`--heal review`: the heal as a proposal entry, staged like any new entry (insert
+    only: the same heal proposed twice is one proposal)."""
+    made = proposals.propose(entry, healed, page_url=page_url, reason=located.note,
+                             confidence=located.confidence, image=image)
+    if ctx.revealed:
+        made = made.model_copy(update={"data": ctx.mask(made.data)})
+    return made
 
 
 async def selectors(page: Page, located: Located) -> list[Selector]:

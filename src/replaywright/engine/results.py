@@ -42,6 +42,8 @@ class StepResult(BaseModel):
     locate_ms: float | None = None
     #: The step failed and a benchmark carried it out on its `expect:` element instead.
     stood_in: bool = False
+    #: Healed under `--heal review`: the proposal's id; the cache entry was left as it was.
+    review: str | None = None
 
 
 def block_status(steps: list[StepResult], *, from_code: bool = False) -> BlockStatus:
@@ -106,7 +108,9 @@ class RunResult(BaseModel):
         return {
             "flow": self.flow, "passed": self.passed, "steps": len(self.steps),
             "cached": self.count("cached"), "resolved": self.count("resolved"),
-            "healed": self.count("healed"), "failed": self.count("failed"),
+            "healed": self.count("healed"),
+            "pending_review": sum(1 for s in self.steps if s.review),
+            "failed": self.count("failed"),
             "live": self.count("live"), "resolver_calls": self.resolver_calls,
             "seconds": round(self.seconds, 2), "cache_saved": self.cache_saved,
             "cache_note": self.cache_note,

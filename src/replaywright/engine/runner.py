@@ -31,7 +31,7 @@ from replaywright.engine.locate import Locator
 from replaywright.engine.results import RunResult, StepResult
 from replaywright.engine.secrecy import mask_run, mask_step, secret_context
 from replaywright.engine.session import StepSession
-from replaywright.engine.state import MODES, RunOptions, RunState
+from replaywright.engine.state import HEAL_MODES, MODES, RunOptions, RunState
 from replaywright.engine.steps import Chosen, Steps
 from replaywright.errors import FlowError, StepFailed
 from replaywright.flow.model import Block, Flow, StepSpec
@@ -59,6 +59,9 @@ class Runner:
         self.options = options or RunOptions()
         if self.options.mode not in MODES:
             raise FlowError(f"unknown mode {self.options.mode!r}: use one of {', '.join(MODES)}")
+        if self.options.heal not in HEAL_MODES:
+            raise FlowError(f"unknown heal policy {self.options.heal!r}: use one of "
+                            f"{', '.join(HEAL_MODES)}")
         self.live = LivePage(page, self.options.base_url)
         self.locator = Locator(self.live, self.resolver, self.options, matcher)
         self._steps = Steps(self.live, self.locator, self.cache, self.options)

@@ -18,6 +18,9 @@ from replaywright.model import Usage
 
 DEFAULT_TIMEOUT = 10.0
 MODES = ("auto", "code", "ai")
+#: auto: a heal rewrites the entry; review: it is proposed for a person to accept; off: a
+#: step that would heal fails, saying what it would have picked.
+HEAL_MODES = ("auto", "review", "off")
 
 
 @dataclass
@@ -27,6 +30,7 @@ class RunOptions:
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     step_timeout: float = DEFAULT_TIMEOUT
     screenshots: bool = False
+    heal: str = "auto"  # auto | review | off
     on_step: Callable[[StepResult], None] | None = None
     #: Benchmarks only: carries out a failed step with `expect:` on that element (page,
     #: locator, intent, timeout, base folder), raising when it cannot.

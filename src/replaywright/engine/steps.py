@@ -33,7 +33,7 @@ from replaywright.engine.navigation import through_navigation
 from replaywright.engine.results import StepResult
 from replaywright.engine.secrecy import key_inputs, mask_entry, mask_step
 from replaywright.engine.state import RunOptions, RunState
-from replaywright.errors import FlowError, ReplaywrightError, WrongElement
+from replaywright.errors import FlowError, ReplaywrightError, StepFailed, WrongElement
 from replaywright.flow.intent import ELEMENT_CHECKS, Action, Intent, parse_step
 from replaywright.flow.model import Block, StepSpec
 from replaywright.flow.template import Context, render
@@ -161,6 +161,7 @@ class Steps:
                 lambda: self.page, deadline)
             step.locate_ms = round((time.monotonic() - finding) * 1000, 1)
             await self._verify_expect(step, spec, located, state.ctx)
+            self._may_heal(spec, located)
             selectors = await record.selectors(self.page, located)
         else:
             # An explicit step timeout says the element may take a while: wait for the
@@ -173,6 +174,7 @@ class Steps:
                 lambda: self.page, deadline)
             step.locate_ms = round((time.monotonic() - finding) * 1000, 1)
             await self._verify_expect(step, spec, located, state.ctx)
+            self._may_heal(spec, located)
             # before the action navigates away
             selectors = await record.selectors(self.page, located)
             if located.status in {"resolved", "healed"}:
@@ -198,11 +200,34 @@ class Steps:
             image = located.image
             step.new_image = image
             if cacheable:
-                made = record.step_record(self.cache, state.flow, spec, intent, key, located,
-                                          selectors, step, image, entry,
-                                          getattr(self.locator.resolver, "name", "resolver"))
-                record.stage(self.cache, state.pending, key, mask_entry(made, state.ctx),
-                             existing)
+                made = mask_entry(record.step_record(
+                    self.cache, state.flow, spec, intent, key, located, selectors, step, image,
+                    entry, getattr(self.locator.resolver, "name", "resolver")), state.ctx)
+                if located.status == "healed" and entry is not None \
+                        and self._heal_mode(spec) == "review":
+                    # the run goes on with the healed element; the entry stays as it was
+                    proposal = record.proposal(entry, made, self.page.url, located, image,
+                                               state.ctx)
+                    record.stage(self.cache, state.pending, proposal.key, proposal, None)
+                    step.review = proposal.data["proposal"]["id"]
+                    step.note = "; ".join(n for n in (step.note, f"healed — pending review "
+                                                      f"(proposal {step.review})") if n)
+                else:
+                    record.stage(self.cache, state.pending, key, made, existing)
+
+    def _heal_mode(self, spec: StepSpec) -> str:
+        return self.options.heal if spec.heal else "off"
+
+    def _may_heal(self, spec: StepSpec, located: Located) -> None:
+        """With healing off (`--heal off`, or `heal: false` on the step), a step whose
+        cached element no longer fits fails before acting, saying what a heal would pick."""
+        if located.status != "healed" or self._heal_mode(spec) != "off":
+            return
+        confidence = (f", confidence {located.confidence:.2f}"
+                      if located.confidence is not None else "")
+        raise StepFailed(f"{located.note.split('; healed')[0]}; healing is off, so nothing "
+                         f"was done: a heal would pick {summary(located.fingerprint)}"
+                         f"{confidence} (run with --heal auto, or --heal review to propose it)")
 
     async def _act(self, step: StepResult, handle: ElementHandle | None, intent: Intent,
                    timeout: float, base_dir: Path, options: list[str] | None) -> None:

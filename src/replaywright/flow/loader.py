@@ -24,7 +24,7 @@ BLOCK_OPTIONS = {"label", "cache", "description", "model", "as", "blocks", "then
                  "schema", "max_steps", "timeout"}
 COSMETIC = {"description", "model"}  # changing these never invalidates the cache
 _REFERENCE = re.compile(r"\b(params|outputs)\.([A-Za-z_][\w-]*)")
-STEP_OPTIONS = {"step", "cache", "timeout", "expect"}
+STEP_OPTIONS = {"step", "cache", "timeout", "expect", "heal"}
 PARAM_OPTIONS = {"default", "required", "description", "secret"}
 
 
@@ -308,7 +308,8 @@ def _steps(raw: Any, node: yaml.Node, path: Path | None) -> list[StepSpec]:
                 problem = (f"unknown step option '{sorted(unknown)[0]}'" if unknown
                            else "a step mapping needs 'step: <plain-English step>'")
                 raise FlowError(problem, path=path, line=line, step=index,
-                                hint="a step is a string, or a mapping with: step, cache, timeout, expect")
+                                hint="a step is a string, or a mapping with: step, cache, timeout, "
+                                     "expect, heal")
             text, options = item["step"], item
         else:
             text = item
@@ -321,9 +322,10 @@ def _steps(raw: Any, node: yaml.Node, path: Path | None) -> list[StepSpec]:
                 timeout = parse_duration(options["timeout"])
             except ValueError as exc:
                 raise FlowError(str(exc), path=path, line=line, step=index, text=text) from exc
-        if "cache" in options and not isinstance(options["cache"], bool):
-            raise FlowError("'cache' must be true or false", path=path, line=line, step=index,
-                            text=text)
+        for flag in ("cache", "heal"):
+            if flag in options and not isinstance(options[flag], bool):
+                raise FlowError(f"'{flag}' must be true or false", path=path, line=line,
+                                step=index, text=text)
         expect = options.get("expect")
         if expect is not None:
             if not isinstance(expect, str):
@@ -341,5 +343,5 @@ def _steps(raw: Any, node: yaml.Node, path: Path | None) -> list[StepSpec]:
             raise exc.located(path=path, line=line, step=index, text=text) from None
         steps.append(StepSpec(text=text.strip(), index=index, line=line or 0,
                               cache=options.get("cache", True), timeout=timeout,
-                              expect=expect))
+                              expect=expect, heal=options.get("heal", True)))
     return steps

@@ -29,6 +29,8 @@ class StepSpec(BaseModel):
     #: The Playwright locator of the element a person means; the step fails, before acting,
     #: when the element it found is another one.
     expect: str | None = None
+    #: False: this step never heals; a cached element that no longer fits fails it.
+    heal: bool = True
 
 
 BlockKind = Literal["steps", "task", "for_each", "if", "extract", "wait", "code", "goto"]

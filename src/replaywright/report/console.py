@@ -51,7 +51,10 @@ def run_summary(result: RunResult) -> None:
     typer.secho(f"{result.flow}: {verdict[0]}", fg=verdict[1], bold=True, nl=False, err=True)
     typer.echo(
         f" in {s['seconds']:.2f}s — {s['cached']} cached, {s['resolved']} resolved, "
-        f"{s['healed']} healed, {s['failed']} failed, {s['live']} live; "
+        f"{s['healed']} healed"
+        + (f" ({s['pending_review']} pending review: `replaywright heals ls`)"
+           if s["pending_review"] else "")
+        + f", {s['failed']} failed, {s['live']} live; "
         f"resolver calls: {s['resolver_calls']}", err=True)
     usage, avoided = result.usage, result.avoided
     if usage.input_tokens or avoided.input_tokens:

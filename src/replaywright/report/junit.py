@@ -56,8 +56,8 @@ def _suite(result: RunResult) -> tuple[ET.Element, dict[str, int]]:
     suite = ET.Element("testsuite", {"name": _clean(result.flow)})
     props = ET.SubElement(suite, "properties")
     summary = result.summary()
-    for name in ("passed", "cached", "resolved", "healed", "live", "failed", "resolver_calls",
-                 "cache_saved", "cache_note"):
+    for name in ("passed", "cached", "resolved", "healed", "pending_review", "live", "failed",
+                 "resolver_calls", "cache_saved", "cache_note"):
         ET.SubElement(props, "property", {"name": f"replaywright.{name}",
                                           "value": _clean(summary[name])})
     counts = {"tests": 0, "failures": 0, "skipped": 0}
@@ -70,6 +70,9 @@ def _suite(result: RunResult) -> tuple[ET.Element, dict[str, int]]:
         elif step.status == "skipped":
             counts["skipped"] += 1
             ET.SubElement(case, "skipped", {"message": "not run"})
+        if step.review:  # healed, the cache left as it was: a person decides
+            ET.SubElement(ET.SubElement(case, "properties"), "property", {
+                "name": "replaywright.heal", "value": f"pending review: {step.review}"})
         ET.SubElement(case, "system-out").text = _clean(_step_out(step))
     for block in result.blocks:  # workflow blocks not run after a failure
         if block.status == "skipped":
