@@ -63,6 +63,17 @@ Ws = Annotated[str | None, typer.Option("--ws-endpoint", help="Attach to a Playw
                "server (ws://...).")]
 Headed = Annotated[bool, typer.Option("--headed", help="Show the browser window.")]
 JsonOut = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
+TraceOpt = Annotated[str, typer.Option(
+    "--trace", envvar="REPLAYWRIGHT_TRACE", show_envvar=True,
+    help="Record a Playwright trace per run: on, off or retain-on-failure (open it with "
+         "`playwright show-trace FILE`).")]
+TraceDirOpt = Annotated[Path | None, typer.Option(
+    "--trace-dir", help="Where traces go (default .replaywright/traces).")]
+
+
+def check_trace(trace: str) -> None:
+    if trace not in {"on", "off", "retain-on-failure"}:
+        raise FlowError(f"--trace must be on, off or retain-on-failure, not {trace!r}")
 
 
 def browser_options(browser_path: str | None, cdp: str | None, ws: str | None,
@@ -94,6 +105,8 @@ def run(
                                       help="auto: a heal updates the cache; review: it is "
                                       "proposed (`replaywright heals ls`), the cache is left "
                                       "as it was; off: a step that would heal fails.")] = "auto",
+    trace: TraceOpt = "off",
+    trace_dir: TraceDirOpt = None,
     json_out: JsonOut = False,
     report: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
     junit: Annotated[Path | None, typer.Option(help="Write JUnit XML here.")] = None,
@@ -122,6 +135,7 @@ def run(
             raise FlowError(f"--with must be auto, code or ai, not {mode!r}")
         if heal not in {"auto", "review", "off"}:
             raise FlowError(f"--heal must be auto, review or off, not {heal!r}")
+        check_trace(trace)
         loaded = load_flow(flow)
         name = loaded.name
         params = parse_params(param)
@@ -142,6 +156,7 @@ def run(
                 browser, loaded, params, base_url=base_url, cache_url=cache, token=token,
                 no_cache=no_cache, save_cache=save_cache, mode=mode, timeout=timeout,
                 screenshots=report is not None, progress=not json_out, heal=heal,
+                trace=trace, trace_dir=trace_dir,
                 llm={"llm": llm, "base_url": llm_base_url, "timeout": llm_timeout,
                      "screenshot": llm_screenshot, "fallback_local": llm_fallback_local}))
     except ReplaywrightError as exc:
@@ -194,6 +209,7 @@ def demo(
                                            "workflow with branches instead.")] = False,
     report: Annotated[Path, typer.Option(help="Where to write the HTML report.")] = Path(
         ".replaywright/reports/demo.html"),
+    trace: TraceOpt = "off",
     headed: Headed = False,
     browser_path: BrowserPath = None,
     cdp: Cdp = None,
@@ -206,8 +222,10 @@ def demo(
     from replaywright.demo.run import print_table, run_demo
 
     try:
+        check_trace(trace)
         runs = asyncio.run(run_demo(browser_options(browser_path, cdp, ws_endpoint, headed),
-                                    report=report, progress=not json_out, workflow=workflow))
+                                    report=report, progress=not json_out, workflow=workflow,
+                                    trace=trace))
     except ReplaywrightError as exc:
         raise error_exit(exc, json_out) from None
     if json_out:
@@ -215,6 +233,9 @@ def demo(
     else:
         print_table(runs)
         typer.echo(f"report: {report}")
+        for run in runs:
+            if run.get("trace"):
+                typer.echo(f"trace: {run['trace']}  (playwright show-trace {run['trace']})")
     raise typer.Exit(0 if all(r["passed"] for r in runs) else 1)
 
 

@@ -451,7 +451,10 @@ def ai(request: pytest.FixtureRequest, page: Any, rw_bridge: _Bridge) -> Iterato
     async_page = rw_bridge.async_page(page)
     setup = RunSetup(cache=plan, base_url=_base_url(config),
                      timeout=config.getoption("rw_timeout"),
-                     heal=config.getoption("rw_heal"))
+                     heal=config.getoption("rw_heal"),
+                     # pytest-playwright records the trace (--tracing); each step is a group
+                     trace=(config.getoption("tracing", None) or "off")
+                     if _has_pytest_playwright(config) else "off")
     node = request.node
     path = getattr(node, "path", None)
 

@@ -86,6 +86,8 @@ class RunSetup:
     timeout: float = DEFAULT_TIMEOUT  # seconds per step
     screenshots: bool = False
     heal: str = "auto"  # auto | review | off
+    trace: str = "off"  # off | on | retain-on-failure
+    trace_dir: Path | None = None  # None: .replaywright/traces
     env: Mapping[str, str] | None = None  # None: the process environment
     on_step: Callable[[StepResult], None] | None = None
     resolver: Resolver | None = None  # None: the offline local resolver
@@ -97,9 +99,23 @@ def start_runner(page: Page, setup: RunSetup) -> Runner:
     options = RunOptions(mode=setup.mode, base_url=setup.base_url,
                          env=dict(os.environ if setup.env is None else setup.env),
                          step_timeout=setup.timeout, screenshots=setup.screenshots,
-                         heal=setup.heal, on_step=setup.on_step)
+                         heal=setup.heal, trace_steps=setup.trace != "off",
+                         on_step=setup.on_step)
     return Runner(page, setup.cache, resolver=setup.resolver, options=options,
                   agent=setup.agent)
+
+
+async def traced_run(page: Page, setup: RunSetup, flow: Flow,
+                     params: Mapping[str, Any]) -> RunResult:
+    """Run a flow on `page`, traced as `setup.trace` says (the trace's path in the result)."""
+    from replaywright.browser.trace import tracing
+
+    async with tracing(page.context, setup.trace, flow.name, setup.trace_dir) as trace:
+        result = await start_runner(page, setup).run(flow, params)
+        trace.passed = result.passed
+    if trace.path is not None:
+        result.trace = str(trace.path)
+    return result
 
 
 @asynccontextmanager
@@ -119,14 +135,15 @@ async def run_flow(flow: Flow, params: Mapping[str, Any], *, base_url: str | Non
                    timeout: float = 10.0, browser: BrowserOptions | None = None,
                    screenshots: bool = False, progress: bool = True,
                    llm: Mapping[str, Any] | None = None, reuse: BrowserSession | None = None,
-                   org: str = "", heal: str = "auto") -> RunResult:
+                   org: str = "", heal: str = "auto", trace: str = "off",
+                   trace_dir: Path | None = None) -> RunResult:
     """Run one flow. `reuse` runs it in a fresh context of an open browser (a worker keeps
     one per process) instead of launching one; `org` picks an organisation's cache rows in
     a SQL database."""
     resolver, agent = llm_setup(llm or {})  # a bad --llm fails before a browser opens
     plan = cache_plan(cache_url, token, no_cache=no_cache, save_cache=save_cache, org=org)
     setup = RunSetup(cache=plan, mode=mode, base_url=base_url, timeout=timeout,
-                     screenshots=screenshots, heal=heal,
+                     screenshots=screenshots, heal=heal, trace=trace, trace_dir=trace_dir,
                      on_step=console.step_line if progress else None,
                      resolver=resolver, agent=agent)
     if plan.store is not None:  # a replay checks elements with the matcher: load it meanwhile
@@ -136,7 +153,7 @@ async def run_flow(flow: Flow, params: Mapping[str, Any], *, base_url: str | Non
         async with _page(browser, reuse) as page:
             if plan.store is not None:
                 await warming
-            result = await start_runner(page, setup).run(flow, params)
+            result = await traced_run(page, setup, flow, params)
     finally:
         if plan.store is not None:
             plan.store.close()

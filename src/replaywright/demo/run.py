@@ -20,7 +20,7 @@ from replaywright.flow.loader import load_flow
 from replaywright.flow.model import Flow
 from replaywright.report import console
 from replaywright.report.html import write_html
-from replaywright.session import RunSetup, start_runner
+from replaywright.session import RunSetup, traced_run
 
 RUNS = (("v1", "first run: resolve"), ("v1", "replay"), ("v2", "redesign: heal"),
         ("v2", "replay"))
@@ -32,28 +32,32 @@ def row(site: str, result: RunResult) -> dict:
     s = result.summary()
     return {"site": site, "passed": result.passed, "steps": s["steps"], "cached": s["cached"],
             "resolved": s["resolved"], "healed": s["healed"], "failed": s["failed"],
-            "resolver_calls": s["resolver_calls"], "seconds": s["seconds"]}
+            "resolver_calls": s["resolver_calls"], "seconds": s["seconds"]} | (
+                {"trace": result.trace} if result.trace else {})
 
 
 async def _runs(browser: BrowserSession, store: SQLiteStore, base: str, flow: Flow,
                 plan: list[tuple[str, str, dict[str, str]]], progress: bool,
-                results: list[tuple[str, RunResult]]) -> None:
+                results: list[tuple[str, RunResult]], trace: str) -> None:
     for number, (site, label, params) in enumerate(plan, start=1):
         if progress:
             typer.secho(f"run {number}: {site} — {label}", bold=True, err=True)
         page = await browser.new_page()
         setup = RunSetup(cache=CachePlan(store=store), base_url=f"{base}/{site}/", env={},
-                         screenshots=True, on_step=console.step_line if progress else None)
-        result = await start_runner(page, setup).run(flow, params)
+                         screenshots=True, trace=trace,
+                         on_step=console.step_line if progress else None)
+        result = await traced_run(page, setup, flow, params)
         if progress:
             console.run_summary(result)
         results.append((f"run {number}: {site} — {label}", result))
 
 
 async def run_demo(browser: BrowserOptions, *, report: Path | None = None,
-                   progress: bool = True, workflow: bool = False) -> list[dict]:
+                   progress: bool = True, workflow: bool = False,
+                   trace: str = "off") -> list[dict]:
     """Run the demo with a fresh cache; one row per run. With `workflow`, the workflow demo:
-    three runs taking the express, standard, then express branch again."""
+    three runs taking the express, standard, then express branch again. `trace`: a
+    Playwright trace per run in .replaywright/traces/."""
     flow = load_flow(demo_flow_path("workflow" if workflow else "checkout"))
     if workflow:
         plan = [("v1", label, {"express": express}) for express, label in WORKFLOW_RUNS]
@@ -64,7 +68,7 @@ async def run_demo(browser: BrowserOptions, *, report: Path | None = None,
         store = SQLiteStore(Path(tmp) / "cache.db")
         try:
             async with open_browser(browser) as session:
-                await _runs(session, store, base, flow, plan, progress, results)
+                await _runs(session, store, base, flow, plan, progress, results, trace)
         finally:
             store.close()
     if report is not None:

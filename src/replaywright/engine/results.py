@@ -87,6 +87,8 @@ class RunResult(BaseModel):
     error: str | None = None
     overhead: Usage = Field(default_factory=Usage)  # e.g. an agent's final "done" call
     overhead_avoided: Usage = Field(default_factory=Usage)
+    #: The Playwright trace of the run (`--trace`), when one was kept.
+    trace: str | None = None
 
 
     def count(self, status: Status) -> int:
@@ -113,7 +115,7 @@ class RunResult(BaseModel):
             "failed": self.count("failed"),
             "live": self.count("live"), "resolver_calls": self.resolver_calls,
             "seconds": round(self.seconds, 2), "cache_saved": self.cache_saved,
-            "cache_note": self.cache_note,
+            "cache_note": self.cache_note, "trace": self.trace,
             "usage": self.usage.model_dump(), "avoided": self.avoided.model_dump(),
             "blocks": {b.label: b.status for b in self.blocks},
         }

@@ -31,6 +31,8 @@ class RunOptions:
     step_timeout: float = DEFAULT_TIMEOUT
     screenshots: bool = False
     heal: str = "auto"  # auto | review | off
+    #: The page's context is being traced: each step becomes a named group in the trace.
+    trace_steps: bool = False
     on_step: Callable[[StepResult], None] | None = None
     #: Benchmarks only: carries out a failed step with `expect:` on that element (page,
     #: locator, intent, timeout, base folder), raising when it cannot.

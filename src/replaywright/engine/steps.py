@@ -75,7 +75,23 @@ class Steps:
 
     async def run(self, state: RunState, spec: StepSpec, block: Block | None, lineage: str,
                   chosen: Chosen | None = None, hint: Selector | None = None) -> StepResult:
-        """Run one step and append its result to `state`; a failure sets `state.error`."""
+        """Run one step and append its result to `state`; a failure sets `state.error`.
+        In a traced run the step is a named group, ending with its status."""
+        if not self.options.trace_steps:
+            return await self._run(state, spec, block, lineage, chosen, hint)
+        tracing = self.page.context.tracing
+        await tracing.group(f"{len(state.steps) + 1}. {spec.text}")
+        try:
+            step = await self._run(state, spec, block, lineage, chosen, hint)
+            outcome = step.status + (" — pending review" if step.review else "")
+            await tracing.group(f"{outcome}: {step.error}" if step.error else outcome)
+            await tracing.group_end()
+        finally:
+            await tracing.group_end()
+        return step
+
+    async def _run(self, state: RunState, spec: StepSpec, block: Block | None, lineage: str,
+                   chosen: Chosen | None, hint: Selector | None) -> StepResult:
         started = time.monotonic()
         step = StepResult(index=len(state.steps) + 1, text=spec.text, line=spec.line,
                           block=block.label if block else "")

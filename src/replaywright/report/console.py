@@ -65,5 +65,8 @@ def run_summary(result: RunResult) -> None:
     elif avoided.calls:
         typer.echo(f"  resolver calls avoided by the cache: {avoided.calls}", err=True)
     typer.echo(f"  cache: {result.cache_note}", err=True)
+    if result.trace:
+        typer.echo(f"  trace: {result.trace}  (open: playwright show-trace {result.trace})",
+                   err=True)
     if result.error and not any(st.error for st in result.steps):
         typer.secho(f"  {result.error}", fg=typer.colors.RED, err=True)

@@ -13,6 +13,7 @@ from replaywright.report.files import write_atomic
 
 _ENV = Environment(autoescape=select_autoescape(default=True), trim_blocks=True,
                    lstrip_blocks=True)
+_ENV.filters["file_uri"] = lambda path: Path(path).resolve().as_uri()
 _TEMPLATE = _ENV.from_string(
     files("replaywright.report").joinpath("templates/report.html").read_text(encoding="utf-8"))
 

@@ -30,6 +30,7 @@ import socket
 from collections.abc import Coroutine, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from celery import Task
@@ -64,6 +65,8 @@ class Settings:
     redis: str = "redis://127.0.0.1:6379/0"
     retries: int = 3
     backoff: float = 2.0
+    heal: str = "auto"  # REPLAYWRIGHT_HEAL
+    trace: str = "off"  # REPLAYWRIGHT_TRACE: a trace per run in REPLAYWRIGHT_TRACE_DIR
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -77,7 +80,9 @@ class Settings:
                        broker if broker.startswith(("redis://", "rediss://"))
                        else cls.redis),
                    retries=int(env.get("REPLAYWRIGHT_RUN_RETRIES") or cls.retries),
-                   backoff=float(env.get("REPLAYWRIGHT_RETRY_BACKOFF") or cls.backoff))
+                   backoff=float(env.get("REPLAYWRIGHT_RETRY_BACKOFF") or cls.backoff),
+                   heal=env.get("REPLAYWRIGHT_HEAL") or cls.heal,
+                   trace=env.get("REPLAYWRIGHT_TRACE") or cls.trace)
 
 
 class WorkerProcess:
@@ -261,7 +266,9 @@ async def _run(worker: WorkerProcess, flow: Any, request: RunRequest, org: str) 
     return await worker.guarded(run_flow(
         flow, request.params, base_url=request.base_url, cache_url=settings.cache,
         token=settings.token, save_cache=settings.save_cache, timeout=request.timeout,
-        progress=False, reuse=await worker.browser(), org=org))
+        progress=False, reuse=await worker.browser(), org=org, heal=settings.heal,
+        trace=settings.trace, trace_dir=Path(os.environ["REPLAYWRIGHT_TRACE_DIR"])
+        if os.environ.get("REPLAYWRIGHT_TRACE_DIR") else None))
 
 
 def _redis_errors() -> tuple[type[BaseException], ...]:
