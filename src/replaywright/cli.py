@@ -164,7 +164,8 @@ def run(
         failed = RunResult(flow=name, error=str(exc))
         _write_reports(failed, report, junit)
         raise error_exit(exc, json_out, extra=failed.to_json()) from None
-    if result.passed and not no_cache:
+    if result.passed and not no_cache and not result.summary()["pending_review"]:
+        # a heal waiting for review is not in the generated script either
         written = regenerate(loaded, result, scripts, params=loaded.bind(params))
         if written is not None and not json_out:
             typer.echo(f"  script: {written}", err=True)

@@ -64,7 +64,8 @@ def stable_selectors(fp: Fingerprint, peers: Sequence[Fingerprint] = (),
     # that id; an absolute XPath only when there is none.
     anchor = re.match(r"#((?:\\.|[^\s>:.\\])+)", fp.css_path)
     if anchor and not fp.in_shadow and not _GENERATED_ID.search(anchor.group(1)):
-        found.append(Selector(kind="css", value=fp.css_path))
+        if not any(s.kind == "id" and f"#{s.value}" == fp.css_path for s in found):
+            found.append(Selector(kind="css", value=fp.css_path))
     elif fp.xpath and "#shadow" not in fp.xpath:
         found.append(Selector(kind="xpath", value=fp.xpath))
     elif fp.css_path:

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from replaywright.cache.entry import CacheEntry
-from replaywright.cache.review_files import fingerprint_summary
+from replaywright.cache.review_files import REVIEW_PREFIX, fingerprint_summary
 from replaywright.cache.store import Store, VersionConflict
 from replaywright.errors import ReplaywrightError
 from replaywright.model import Fingerprint, Selector
 
-PREFIX = "review:"
+PREFIX = REVIEW_PREFIX
 
 
 class ProposalError(ReplaywrightError):

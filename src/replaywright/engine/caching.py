@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from replaywright.cache.entry import CacheEntry
 from replaywright.cache.git import DEFAULT_SCOPE, CacheScope, finish, lookup
 from replaywright.cache.policy import DEFAULT_TTL_DAYS, SaveDecision
+from replaywright.cache.review_files import REVIEW_PREFIX
 from replaywright.cache.store import CacheError, CorruptEntry, Store, VersionConflict
 from replaywright.model import utcnow
 
@@ -110,14 +111,17 @@ class CachePlan:
                            + (" or saved" if pending and decision.save else ""))
         if not decision.save:
             return False, decision.reason if pending else "nothing new to save"
-        written = 0
+        written = proposed = 0
         try:
             for item in pending:
                 try:
                     self.store.put(item.entry, expected_version=item.expected_version)
-                    written += 1
                 except VersionConflict:
                     continue  # another run wrote the same step first; its entry stands
+                if item.entry.scope.startswith(REVIEW_PREFIX):
+                    proposed += 1
+                else:
+                    written += 1
             finish(self.store, self.scope)  # on main: carry what was read into this commit
         except CacheError as exc:
             before = f"; {written} of {len(pending)} entries were written before" if written \
@@ -126,5 +130,9 @@ class CachePlan:
         if not pending:
             return False, "nothing new to save"
         why = decision.reason.removeprefix("saved: ").removeprefix("saved")
-        return written > 0, (f"saved {written} entr{'y' if written == 1 else 'ies'}"
-                             + (f" ({why})" if why else ""))
+        parts = [f"{written} entr{'y' if written == 1 else 'ies'}"] if written or not proposed \
+            else []
+        if proposed:
+            parts.append(f"{proposed} heal proposal{'s' if proposed != 1 else ''}")
+        return written + proposed > 0, (f"saved {' and '.join(parts)}"
+                                        + (f" ({why})" if why else ""))
