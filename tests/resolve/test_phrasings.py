@@ -114,6 +114,7 @@ async def test_a_named_kind_or_anchor_is_never_met_by_another_element(
 @pytest.mark.parametrize(("step", "widget"), [
     ("Type 'x' into the query editor", "query-widget"),  # a word-less <textarea>
     ("Type 'x' into the notes editor", "notes-widget"),  # an editable block of content
+    ("Type 'x' into the Story editor", "story-widget"),  # over a hidden input a label names
 ])
 async def test_a_script_editor_takes_the_words_of_the_control_it_replaces(
         snapshot: Snapshot, step: str, widget: str) -> None:

@@ -309,12 +309,15 @@
       if (depth && n.querySelectorAll(EDITABLE).length > 1) return null;  // past the widget
       for (const s of [n.previousElementSibling, n.nextElementSibling]) {
         const t = s ? lower(s) : "";
-        if ((t === "textarea" || t === "select" || (t === "input" && s.type !== "hidden")) && !s.getClientRects().length) return s;
+        // (a rich-text editor keeps its value in an <input type=hidden> it stands for)
+        if ((t === "textarea" || t === "select" || (t === "input" && (s.type !== "hidden" || s.id))) && !s.getClientRects().length) return s;
       }
     }
     return null;
   };
   const replacedWords = (native) => native ? cap(`${native.id} ${native.getAttribute("name") || ""}`, 120) : "";
+  // its label: a hidden input has no `labels`, but a <label for> may still name it
+  const replacedLabel = (native) => labelText(native) || (native.id ? clean((document.querySelector(`label[for="${CSS.escape(native.id)}"]`) || {}).textContent || "") : "");
   const pageW = Math.max(document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0, innerWidth);
   const pageH = Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0, innerHeight);
 
@@ -322,7 +325,7 @@
     const style = getComputedStyle(el);
     const isControl = tag === "input" || tag === "select" || tag === "textarea";
     const native = replacedControl(el, tag) || replacedSelect.get(el);
-    const label = (isControl || el.getAttribute("aria-labelledby") ? labelText(el) : "") || (native ? labelText(native) : "");
+    const label = (isControl || el.getAttribute("aria-labelledby") ? labelText(el) : "") || (native ? replacedLabel(native) : "");
     const text = visibleText(el, tag, style);
     const attributes = {};
     for (const a of el.attributes) {
@@ -505,7 +508,7 @@
         if (v) s += " " + v;
       }
       if (el.labels) for (const l of el.labels) s += " " + (l.textContent || "") + " " + labelImageText(l);
-      if (info.interactive) { const native = replacedControl(el, info.tag) || replacedSelect.get(el); if (native) s += " " + replacedWords(native) + " " + labelText(native); }
+      if (info.interactive) { const native = replacedControl(el, info.tag) || replacedSelect.get(el); if (native) s += " " + replacedWords(native) + " " + replacedLabel(native); }
       const lb = el.getAttribute("aria-labelledby");
       if (lb) s += " " + textOfIds(el, lb);
       return s.toLowerCase().replace(/\s+/g, " ");
