@@ -86,7 +86,7 @@ REGION_WORDS: dict[str, str] = {
     "filter sidebar": "filters", "filters panel": "filters",
     "pagination": "pagination", "pager": "pagination", "pagination bar": "pagination",
     "main content": "main", "content": "main", "main area": "main", "page content": "main",
-    "main": "main",
+    "main": "main", "listing": "main", "list view": "main",
     "section": "section", "panel": "section", "card": "section", "area": "section",
     "pane": "section", "box": "section", "fieldset": "section", "group": "section",
     "table of contents": "toc", "toc": "toc", "on this page": "toc", "contents": "toc",
@@ -263,8 +263,12 @@ def kind_fit(kind: str, el: Element) -> float:
             return 0.0
         return 0.6 if tag in TEXT_TAGS | {"legend", "caption", "header"} else 0.0
     if kind == "image":
+        if fp.attributes.get("aria-hidden") == "true":
+            return 0.0  # decoration: an icon hidden from assistive tech is no image meant
         if _has_image(el):
             return 1.0
+        if fp.role == "figure":  # an image with its caption: a gallery's or listing's item
+            return 0.95
         return 0.8 if el.interactive and el.icon else 0.0
     if kind == "icon":
         if is_editable(fp, el.editable):
