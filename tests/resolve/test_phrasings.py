@@ -161,3 +161,17 @@ async def test_rows_of_a_table_named_by_words_that_are_not_on_the_page(
     step = parse_step('The first row of the results contains "AK"')
     row = LocalResolver().rank(step, await take_snapshot(page)).element.fingerprint
     assert row.role == "row" and row.text.startswith("AK")
+
+
+async def test_images_are_figures_and_pictures_not_decorative_icons(
+        browser: BrowserSession) -> None:
+    page = await browser.new_page()
+    icon = '<svg aria-hidden="true" width="12" height="12"><rect width="12" height="12"/></svg>'
+    tile = ('<figure style="width: 90px"><img alt="" width="80" height="60" src="data:image/gif;'
+            'base64,R0lGODlhAQABAAAAACw="><figcaption>{}</figcaption></figure>')
+    await page.set_content(f"<main><p>{icon} Images</p><button>{icon} Upload</button>"
+                           f"<div>{tile.format('Sunset')}{tile.format('Harbour')}</div></main>")
+    snap = await take_snapshot(page)
+    assert len(LocalResolver().matches(parse_step("There are 2 images"), snap)) == 2
+    first = LocalResolver().rank(parse_step('The first image contains "Sunset"'), snap)
+    assert first.element.fingerprint.role == "figure" and "Sunset" in first.element.fingerprint.text
