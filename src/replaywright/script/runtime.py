@@ -1,46 +1,26 @@
-"""The small runtime that generated scripts call (`from replaywright import script`).
+"""`Script`, the object generated code calls `rw`, and the `@script.block` decorator.
 
-A generated script is readable Playwright-like Python: one async function per block of the
-flow, each action naming its element in plain English with the recorded selector beside it::
-
-    @script.block("login")
-    async def login(rw: Script, params: Params) -> None:
-        await rw.fill("the Email field", params.user, selector="get_by_label('Email')")
-        await rw.click("the Sign in button", selector="get_by_role('button', name='Sign in')")
-
-Every action is one plain-English step run through the engine (`StepSession.step`): the
-cached entry's selectors first, the fingerprint check, the matcher, and healing from the
-description when the page changed — exactly what a YAML run of the same flow does, with the
-same cache keys, so a script replays the entries its flow recorded and vice versa.
-
-A value read from `params` (or a loop variable) is passed to the engine as its template
-(`{{ params.user }}`), never as the value itself: keys and recorded code stay parameterised.
+Each verb composes one plain-English step and runs it through the engine's step path; a
+value read from `params` or a loop variable goes in as its template, so keys stay
+parameterised.
 """
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import dataclasses
 import functools
-import importlib.util
 import inspect
-import json
-import sys
 import textwrap
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
-from types import ModuleType
-from typing import Any, TypeVar, get_type_hints
+from typing import Any, TypeVar
 
-from replaywright.engine.results import BlockResult, RunResult, StepResult, block_status
-from replaywright.errors import FlowError, ReplaywrightError
-from replaywright.flow.expressions import as_list, truthy
+from replaywright.engine.results import BlockResult, StepResult, block_status
+from replaywright.errors import ReplaywrightError
+from replaywright.flow.expressions import as_list
 from replaywright.flow.template import PLACEHOLDER, Context, _lookup, _to_text
-
-__all__ = ["Script", "as_list", "block", "build_params", "main", "run_script", "truthy"]
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
 
@@ -80,14 +60,16 @@ def compose(action: str, target: str = "", value: str | None = None) -> str:
     return texts[action]
 
 
-def _supports(method: Callable[..., Any], name: str) -> bool:
+def accepts(method: Callable[..., Any], name: str) -> bool:
+    """Does `method` take a keyword `name` (engines differ in what `step` accepts)?"""
     try:
         return name in inspect.signature(method).parameters
     except (TypeError, ValueError):
         return False
 
 
-def _fields(params: Any) -> Iterator[tuple[str, Any]]:
+def fields_of(params: Any) -> Iterator[tuple[str, Any]]:
+    """(name, value) of a parameters object: a dataclass, a mapping or a pydantic model."""
     if params is None:
         return
     if dataclasses.is_dataclass(params) and not isinstance(params, type):
@@ -126,7 +108,7 @@ class Script:
         self._loop: dict[str, Any] = {}
         self._label = ""
         self._depth = 0
-        self._step_kwargs = {name: _supports(session.step, name)
+        self._step_kwargs = {name: accepts(session.step, name)
                              for name in ("selector", "block", "loop")}
 
     @property
@@ -140,7 +122,7 @@ class Script:
         for name, item in self._loop.items():
             if value is item:
                 return f"{{{{ {name} }}}}"
-        for name, item in _fields(self.params):
+        for name, item in fields_of(self.params):
             if value is item:
                 return f"{{{{ params.{name} }}}}"
         return None
@@ -172,7 +154,7 @@ class Script:
         """The context of a live call (code, extract, checks); it shares the session's
         secrets, so what a code block or an extraction shows is masked too."""
         shared = self.session.context
-        return Context(params=dict(_fields(self.params)), env=self.env, outputs=self.outputs,
+        return Context(params=dict(fields_of(self.params)), env=self.env, outputs=self.outputs,
                        loop=dict(self._loop), secret_params=shared.secret_params,
                        revealed=shared.revealed)
 
@@ -346,213 +328,3 @@ def block(label: str, kind: str = "steps") -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
-
-
-# -- parameters ------------------------------------------------------------------------------
-
-
-def _flow_file(module_file: str | None, flow_file: str | None) -> Path | None:
-    """The flow a script was generated from (its parameter defaults live there)."""
-    if not flow_file:
-        return None
-    path = Path(flow_file)
-    if path.is_absolute():
-        return path if path.exists() else None
-    if module_file:
-        here = Path(module_file).resolve().parent
-        # current scripts sit in the scripts folder, archived versions one level below
-        for base in (here, here.parent):
-            if (base / path).exists():
-                return (base / path).resolve()
-    return path.resolve() if path.exists() else None
-
-
-def flow_defaults(module_file: str | None, flow_file: str | None) -> dict[str, Any]:
-    path = _flow_file(module_file, flow_file)
-    if path is None:
-        return {}
-    from replaywright.flow.loader import load_flow
-
-    return {name: spec.default for name, spec in load_flow(path).params.items()
-            if spec.default is not None}
-
-
-def _convert(value: Any, kind: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    if kind is bool:
-        return truthy(value)
-    if kind is int:
-        return int(value)
-    if kind is float:
-        return float(value)
-    if getattr(kind, "__origin__", kind) is list:
-        return json.loads(value) if value.strip().startswith("[") else as_list(value)
-    return value
-
-
-def build_params(model: type, given: Mapping[str, Any] | None = None, *,
-                 module_file: str | None = None, flow_file: str | None = None) -> Any:
-    """The parameters model from given values, falling back to the flow file's defaults."""
-    values = {**flow_defaults(module_file, flow_file),
-              **{k: v for k, v in (given or {}).items() if v is not None}}
-    if not dataclasses.is_dataclass(model):
-        return model(**values)
-    hints = get_type_hints(model)
-    names = [f.name for f in dataclasses.fields(model)]
-    unknown = sorted(set(values) - set(names))
-    if unknown and given and unknown[0] in given:
-        raise FlowError(f"unknown parameter '{unknown[0]}'",
-                        hint=f"this script takes: {', '.join(names) or 'no parameters'}")
-    missing = [n for n in names if n not in values]
-    if missing:
-        raise FlowError(f"missing parameter '{missing[0]}'",
-                        hint=f"pass it with --{missing[0].replace('_', '-')} VALUE")
-    return model(**{n: _convert(values[n], hints.get(n, str)) for n in names})
-
-
-# -- running a script ----------------------------------------------------------------------
-
-
-def load_module(path: str | Path) -> ModuleType:
-    path = Path(path).resolve()
-    name = f"replaywright_script_{abs(hash(str(path)))}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise FlowError(f"cannot load script {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-async def run_module(module: ModuleType, page: Any, params: Any = None, *, cache: Any = None,
-                     base_url: str | None = None, timeout: float = 10.0,
-                     env: Mapping[str, str] | None = None, resolver: Any = None,
-                     on_step: Callable[[StepResult], None] | None = None) -> RunResult:
-    """Run a generated module on an open page, its runner started as every run's is."""
-    from replaywright.engine.runner import CachePlan
-    from replaywright.engine.secrecy import mask_run
-    from replaywright.session import RunSetup, start_runner
-
-    started = time.monotonic()
-    model = module.Params
-    if not isinstance(params, model):
-        params = build_params(model, params, module_file=getattr(module, "__file__", None),
-                              flow_file=getattr(module, "FLOW_FILE", None))
-    runner = start_runner(page, RunSetup(cache=cache or CachePlan(enabled=False),
-                                         base_url=base_url, timeout=timeout, env=env,
-                                         on_step=on_step, resolver=resolver))
-    flow_path = _flow_file(getattr(module, "__file__", None), getattr(module, "FLOW_FILE", None))
-    extra: dict[str, Any] = {}
-    if flow_path is not None and _supports(runner.session, "flow"):
-        from replaywright.flow.loader import load_flow
-
-        extra["flow"] = load_flow(flow_path)  # lets the engine key steps by their block
-    session = runner.session(module.FLOW_NAME, params=dict(_fields(params)),
-                             base_dir=flow_path.parent if flow_path else None, **extra)
-    rw = Script(session, params, flow=module.FLOW_NAME, env=runner.options.env)
-    error = None
-    try:
-        await module.run(rw, params)
-    except (ReplaywrightError, Exception) as exc:  # the script's own code may raise anything
-        error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    result = RunResult(flow=module.FLOW_NAME, steps=list(rw.results), blocks=rw.blocks,
-                       error=error, passed=error is None)
-    mask_run(result, session.context)
-    result.cache_saved, result.cache_note = session.close(result.passed)
-    result.seconds = time.monotonic() - started
-    return result
-
-
-async def run_script(script: str | Path | ModuleType, params: Mapping[str, Any] | Any = None, *,
-                     base_url: str | None = None, cache_url: str | None = None,
-                     token: str | None = None, no_cache: bool = False, save_cache: bool = False,
-                     timeout: float = 10.0, browser: Any = None, progress: bool = True,
-                     page: Any = None, cache: Any = None) -> RunResult:
-    """Run a generated script (a path or an imported module): what `replaywright run FLOW
-    --with code` calls. Opens the browser and the cache like `session.run_flow` does, unless
-    a `page` / `cache` plan is given."""
-    from replaywright.browser.launch import open_browser
-    from replaywright.report import console
-    from replaywright.session import cache_plan
-
-    module = script if isinstance(script, ModuleType) else load_module(script)
-    plan = cache if cache is not None else cache_plan(cache_url, token, no_cache=no_cache,
-                                                      save_cache=save_cache)
-    on_step = console.step_line if progress else None
-    try:
-        if page is not None:
-            result = await run_module(module, page, params, cache=plan, base_url=base_url,
-                                      timeout=timeout, on_step=on_step)
-        else:
-            async with open_browser(browser) as opened:
-                result = await run_module(module, opened.page, params, cache=plan,
-                                          base_url=base_url, timeout=timeout, on_step=on_step)
-    finally:
-        if cache is None and plan.store is not None:
-            plan.store.close()
-    if progress:
-        console.run_summary(result)
-    return result
-
-
-# -- the standalone command line ------------------------------------------------------------
-
-RUN_OPTIONS = {"base_url", "cache", "token", "no_cache", "save_cache", "timeout", "json",
-               "headed", "browser_path", "cdp", "ws_endpoint"}
-
-
-def argument_parser(description: str | None = None) -> argparse.ArgumentParser:
-    """The options every generated script takes; the script adds one per parameter."""
-    parser = argparse.ArgumentParser(description=(description or "").strip().splitlines()[0]
-                                     if description else None)
-    run = parser.add_argument_group("run options")
-    run.add_argument("--base-url", help="base for relative URLs (the flow's start page)")
-    run.add_argument("--cache", help="cache: a SQLite path, postgresql://... or https://server "
-                     "(default: $REPLAYWRIGHT_CACHE or .replaywright/cache.db)")
-    run.add_argument("--token", help="token for a team cache server")
-    run.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    run.add_argument("--save-cache", action="store_true", help="save even where policy would not")
-    run.add_argument("--timeout", type=float, default=10.0, help="seconds per step")
-    run.add_argument("--json", action="store_true", help="print the result as JSON")
-    run.add_argument("--headed", action="store_true", help="show the browser window")
-    run.add_argument("--browser-path", help="Chromium executable")
-    run.add_argument("--cdp", help="attach to a running browser over CDP")
-    run.add_argument("--ws-endpoint", help="attach to a Playwright browser server")
-    return parser
-
-
-def main(module: ModuleType | str, argv: list[str] | None = None,
-         parser: argparse.ArgumentParser | None = None) -> int:
-    """Parse the command line and run the script; exit code 0 passed, 1 failed, 2 bad input."""
-    import os
-
-    from replaywright.browser.launch import BrowserOptions
-
-    if isinstance(module, str):
-        module = sys.modules[module]
-    parser = parser or argument_parser(module.__doc__)
-    args = vars(parser.parse_args(argv))
-    given = {k: v for k, v in args.items() if k not in RUN_OPTIONS and v is not None}
-    try:
-        params = build_params(module.Params, given, module_file=getattr(module, "__file__", None),
-                              flow_file=getattr(module, "FLOW_FILE", None))
-    except FlowError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    browser = BrowserOptions(executable_path=args["browser_path"], cdp_url=args["cdp"],
-                             ws_endpoint=args["ws_endpoint"], headless=not args["headed"])
-    try:
-        result = asyncio.run(run_script(
-            module, params, base_url=args["base_url"],
-            cache_url=args["cache"] or os.environ.get("REPLAYWRIGHT_CACHE"),
-            token=args["token"] or os.environ.get("REPLAYWRIGHT_TOKEN"),
-            no_cache=args["no_cache"], save_cache=args["save_cache"], timeout=args["timeout"],
-            browser=browser, progress=not args["json"]))
-    except ReplaywrightError as exc:  # bad input or configuration: 2; a failure: 1
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    if args["json"]:
-        print(json.dumps(result.to_json(), indent=2))
-    return 0 if result.passed else 1
