@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from replaywright.pytest_plugin import quote
+from replaywright.pytest_plugin.ai import quote
 
 pytest_plugins = ["pytester"]
 
