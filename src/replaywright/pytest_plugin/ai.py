@@ -5,15 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from replaywright.engine.results import StepResult
+from replaywright.flow.intent import Action, Intent, parse_step
+from replaywright.flow.phrasing import compose
 from replaywright.pytest_plugin.bridge import Bridge
-
-
-def quote(value: str) -> str:
-    """Quote a typed/selected value for a step: "…", '…' or “…”, whichever it does not contain."""
-    for left, right in (('"', '"'), ("'", "'"), ("“", "”")):
-        if left not in value and right not in value:
-            return f"{left}{value}{right}"
-    raise ValueError(f"cannot quote {value!r}: it contains \", ' and “/” quotes")
 
 
 class AI:
@@ -33,37 +27,40 @@ class AI:
         __tracebackhide__ = True
         return self._bridge.call(self._session.step(text, timeout=timeout, cache=cache))
 
+    def _act(self, intent: Intent, timeout: float | None) -> StepResult:
+        """A verb: its step composed from the verb table (`flow.phrasing`), then run."""
+        __tracebackhide__ = True
+        return self.step(compose(intent), timeout=timeout)
+
     def goto(self, url: str, *, timeout: float | None = None) -> StepResult:
         __tracebackhide__ = True
-        return self.step(f"Go to {url}", timeout=timeout)
+        return self._act(Intent(Action.GOTO, value=url), timeout)
 
     def click(self, target: str, *, timeout: float | None = None) -> StepResult:
         __tracebackhide__ = True
-        return self.step(f"Click {target}", timeout=timeout)
+        return self._act(Intent(Action.CLICK, target), timeout)
 
     def hover(self, target: str, *, timeout: float | None = None) -> StepResult:
         __tracebackhide__ = True
-        return self.step(f"Hover over {target}", timeout=timeout)
+        return self._act(Intent(Action.HOVER, target), timeout)
 
     def fill(self, target: str, value: str, *, timeout: float | None = None) -> StepResult:
         __tracebackhide__ = True
-        return self.step(f"Type {quote(str(value))} into {target}", timeout=timeout)
+        return self._act(Intent(Action.FILL, target, str(value)), timeout)
 
     def select(self, target: str, option: str, *, timeout: float | None = None) -> StepResult:
         __tracebackhide__ = True
-        return self.step(f"Select {quote(str(option))} from {target}", timeout=timeout)
+        return self._act(Intent(Action.SELECT, target, str(option)), timeout)
 
     def press(self, key: str, target: str | None = None, *,
               timeout: float | None = None) -> StepResult:
         __tracebackhide__ = True
-        return self.step(f"Press {key}" + (f" in {target}" if target else ""), timeout=timeout)
+        return self._act(Intent(Action.PRESS, target or "", key), timeout)
 
     def check(self, assertion: str, *, timeout: float | None = None) -> StepResult:
         """A check such as `The Welcome heading is visible` or `The URL contains "/cart"`,
         polled until it holds or `timeout` seconds pass."""
         __tracebackhide__ = True
-        from replaywright.flow.intent import parse_step
-
         if not parse_step(assertion).is_check:
             raise ValueError(f"ai.check() needs a check (e.g. 'The Welcome banner is visible'), "
                              f"not an action: {assertion!r}; use ai.step() for actions")

@@ -24,8 +24,7 @@ A value read from `params` (or a loop variable) is passed to the engine as its t
 from replaywright.flow.expressions import as_list, truthy
 from replaywright.script.cli import RUN_OPTIONS, argument_parser, load_module, main, run_module, run_script
 from replaywright.script.params import build_params, flow_defaults
-from replaywright.script.runtime import Script, block, compose, quoted
+from replaywright.script.runtime import Script, block
 
 __all__ = ["RUN_OPTIONS", "Script", "argument_parser", "as_list", "block", "build_params",
-           "compose", "flow_defaults", "load_module", "main", "quoted", "run_module",
-           "run_script", "truthy"]
+           "flow_defaults", "load_module", "main", "run_module", "run_script", "truthy"]

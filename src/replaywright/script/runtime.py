@@ -20,44 +20,11 @@ from typing import Any, TypeVar
 from replaywright.engine.results import BlockResult, StepResult, block_status
 from replaywright.errors import ReplaywrightError
 from replaywright.flow.expressions import as_list
+from replaywright.flow.intent import Action, Intent
+from replaywright.flow.phrasing import compose
 from replaywright.flow.template import PLACEHOLDER, Context, _lookup, _to_text
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
-
-
-# -- composing plain-English steps -------------------------------------------------------
-
-
-def quoted(value: str) -> str:
-    """`"value"`, or `'value'` when the value itself has double quotes."""
-    return f"'{value}'" if '"' in value else f'"{value}"'
-
-
-def compose(action: str, target: str = "", value: str | None = None) -> str:
-    """The canonical plain-English step for an action; `parse_step` reads it back."""
-    v = value or ""
-    texts = {
-        "goto": f"Go to {v}",
-        "click": f"Click {target}",
-        "dblclick": f"Double-click {target}",
-        "rightclick": f"Right-click {target}",
-        "hover": f"Hover over {target}",
-        "scroll": f"Scroll to {target}",
-        "fill": f"Type {quoted(v)} into {target}",
-        "clear": f"Clear {target}",
-        "press": f"Press {v} in {target}" if target else f"Press {v}",
-        "select": f"Select {quoted(v)} from {target}",
-        "check": f"Check {target}",
-        "uncheck": f"Uncheck {target}",
-        "upload": f"Upload {quoted(v)} to {target}",
-        "wait": f"Wait {v}",
-        "expect_visible": f"{target} is visible",
-        "expect_hidden": f"{target} is not visible",
-        "expect_text": f"{target} contains {quoted(v)}",
-        "expect_title": f"The page title contains {quoted(v)}",
-        "expect_url": f"The URL contains {quoted(v)}",
-    }
-    return texts[action]
 
 
 def accepts(method: Callable[..., Any], name: str) -> bool:
@@ -180,70 +147,71 @@ class Script:
                 self.results[-1].block = self._label or self.flow
         return result
 
-    async def _act(self, action: str, target: str = "", value: Any = None, *,
+    async def _act(self, action: Action, target: str = "", value: Any = None, *,
                    selector: str | None = None, timeout: float | None = None,
                    cache: bool = True) -> StepResult:
-        text = compose(action, target, None if value is None else self._value(value))
-        return await self.step(text, selector=selector, timeout=timeout, cache=cache)
+        """One verb: its step composed from the verb table (`flow.phrasing`) and run."""
+        intent = Intent(action, target, None if value is None else self._value(value))
+        return await self.step(compose(intent), selector=selector, timeout=timeout, cache=cache)
 
     # -- verbs ---------------------------------------------------------------------------
 
     async def goto(self, url: str) -> StepResult:
-        return await self._act("goto", value=url)
+        return await self._act(Action.GOTO, value=url)
 
     async def click(self, description: str, **kw: Any) -> StepResult:
-        return await self._act("click", description, **kw)
+        return await self._act(Action.CLICK, description, **kw)
 
     async def dblclick(self, description: str, **kw: Any) -> StepResult:
-        return await self._act("dblclick", description, **kw)
+        return await self._act(Action.DBLCLICK, description, **kw)
 
     async def right_click(self, description: str, **kw: Any) -> StepResult:
-        return await self._act("rightclick", description, **kw)
+        return await self._act(Action.RIGHTCLICK, description, **kw)
 
     async def hover(self, description: str, **kw: Any) -> StepResult:
-        return await self._act("hover", description, **kw)
+        return await self._act(Action.HOVER, description, **kw)
 
     async def scroll_to(self, description: str, **kw: Any) -> StepResult:
-        return await self._act("scroll", description, **kw)
+        return await self._act(Action.SCROLL, description, **kw)
 
     async def fill(self, description: str, value: Any, **kw: Any) -> StepResult:
-        return await self._act("fill", description, value, **kw)
+        return await self._act(Action.FILL, description, value, **kw)
 
     async def clear(self, description: str, **kw: Any) -> StepResult:
-        return await self._act("clear", description, **kw)
+        return await self._act(Action.CLEAR, description, **kw)
 
     async def press(self, key: str, on: str = "", **kw: Any) -> StepResult:
-        return await self._act("press", on, key, **kw)
+        return await self._act(Action.PRESS, on, key, **kw)
 
     async def select(self, description: str, option: Any, **kw: Any) -> StepResult:
-        return await self._act("select", description, option, **kw)
+        return await self._act(Action.SELECT, description, option, **kw)
 
     async def check(self, description: str, **kw: Any) -> StepResult:
-        return await self._act("check", description, **kw)
+        return await self._act(Action.CHECK, description, **kw)
 
     async def uncheck(self, description: str, **kw: Any) -> StepResult:
-        return await self._act("uncheck", description, **kw)
+        return await self._act(Action.UNCHECK, description, **kw)
 
     async def upload(self, description: str, path: Any, **kw: Any) -> StepResult:
-        return await self._act("upload", description, path, **kw)
+        return await self._act(Action.UPLOAD, description, path, **kw)
 
     async def wait(self, seconds: float) -> StepResult:
-        return await self._act("wait", value=f"{seconds:g} seconds")
+        return await self._act(Action.WAIT, value=f"{seconds:g} seconds")
 
     async def expect_visible(self, description: str, **kw: Any) -> StepResult:
-        return await self._act("expect_visible", description, **kw)
+        return await self._act(Action.EXPECT_VISIBLE, description, **kw)
 
     async def expect_hidden(self, description: str, **kw: Any) -> StepResult:
-        return await self._act("expect_hidden", description, **kw)
+        return await self._act(Action.EXPECT_HIDDEN, description, **kw)
 
     async def expect_text(self, description: str, text: Any, **kw: Any) -> StepResult:
-        return await self._act("expect_text", description, text, **kw)
+        return await self._act(Action.EXPECT_TEXT, description, text, **kw)
 
     async def expect_title(self, text: Any, **kw: Any) -> StepResult:
-        return await self._act("expect_title", value=text, **kw)
+        return await self._act(Action.EXPECT_TITLE, value=text, **kw)
 
     async def expect_url(self, text: Any, **kw: Any) -> StepResult:
-        return await self._act("expect_url", value=text, **kw)
+        return await self._act(Action.EXPECT_URL, value=text, **kw)
 
     # -- live blocks: evaluated every run, never cached ------------------------------------
 
