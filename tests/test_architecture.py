@@ -160,3 +160,15 @@ def test_nothing_imports_the_command_line() -> None:
     """`cli` is the top: commands of the parts are mounted by it, never the other way."""
     users = {src: edges["cli"] for src, edges in package_graph().items() if "cli" in edges}
     assert not users, f"parts import replaywright.cli: {users}"
+
+
+def test_the_engine_loads_the_llm_package_only_for_types() -> None:
+    """A run without --llm never imports `resolve.llm` (its SDKs and prompts)."""
+    found = []
+    for path in sorted((ROOT / "engine").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in _walk(tree):
+            for target in _imported(node, _module_name(path), path.name == "__init__.py"):
+                if target.startswith(f"{PACKAGE}.resolve.llm"):
+                    found.append(f"{path.name}:{node.lineno}")
+    assert not found, f"engine imports resolve.llm at run time: {found}"

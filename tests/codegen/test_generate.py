@@ -20,7 +20,7 @@ from replaywright.codegen.generate import (
 from replaywright.demo.server import demo_flow_path
 from replaywright.flow.intent import parse_step
 from replaywright.flow.loader import load_flow
-from replaywright.script import compose
+from replaywright.flow.phrasing import compose
 from tests.codegen.helpers import WORKFLOW, assert_ruff_clean, fake_run
 
 
@@ -118,7 +118,7 @@ def test_demo_flow_defaults_are_not_written_in(tmp_path: Path) -> None:
     'The cart contains "Blue Mug"', 'Type \'say "hi"\' into the Notes field'])
 def test_composed_steps_read_back_as_the_flow_wrote_them(step: str) -> None:
     intent = parse_step(step)
-    assert compose(intent.action.value, intent.target, intent.value) == step
+    assert compose(intent) == step
 
 
 def test_other_phrasings_keep_their_text(tmp_path: Path) -> None:
@@ -133,6 +133,17 @@ def test_other_phrasings_keep_their_text(tmp_path: Path) -> None:
     assert 'await rw.goto("/cart.html")' in text
     assert "a@b.c" not in text
     compile(text, "f.py", "exec")
+
+
+def test_checks_with_no_script_verb_keep_their_text() -> None:
+    from tests.engine.helpers import flow_from
+
+    flow = flow_from("name: f\nsteps:\n  - The Save button is enabled\n"
+                     "  - There are 3 Delete buttons\n  - The Terms box is not checked\n")
+    text = generate(flow)
+    assert 'await rw.step("The Save button is enabled")' in text
+    assert 'await rw.step("There are 3 Delete buttons")' in text
+    assert 'await rw.step("The Terms box is not checked")' in text
 
 
 def test_layout_helpers() -> None:

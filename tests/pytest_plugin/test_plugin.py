@@ -12,8 +12,6 @@ from typing import Any
 
 import pytest
 
-from replaywright.pytest_plugin import quote
-
 pytest_plugins = ["pytester"]
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -167,14 +165,6 @@ def test_step_failures_are_clear_test_failures(pytester: pytest.Pytester) -> Non
     assert props["replaywright.failed"] == "1"
     assert props["replaywright.steps"] == "1"
     assert props["replaywright.cache_saved"] == "False"
-
-
-def test_quote_picks_a_quote_the_value_lacks() -> None:
-    assert quote("a@b.c") == '"a@b.c"'
-    assert quote('say "hi"') == "'say \"hi\"'"
-    assert quote("""it's "x\"""") == "“it's \"x\"”"
-    with pytest.raises(ValueError, match="cannot quote"):
-        quote("""'"“""")
 
 
 PW_CONFTEST = '''

@@ -14,7 +14,7 @@ import keyword
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,22 +22,15 @@ from replaywright.engine.results import RunResult
 from replaywright.errors import FlowError
 from replaywright.flow.duration import parse_duration
 from replaywright.flow.expressions import parse_expression
-from replaywright.flow.intent import Action, parse_step
+from replaywright.flow.intent import parse_step
 from replaywright.flow.model import Block, Flow, StepSpec
+from replaywright.flow.phrasing import VERBS, Shape, compose
 from replaywright.flow.template import PLACEHOLDER
-from replaywright.script import compose
 
 LINE = 88
 INDENT = "    "
 RESERVED = {"run", "main", "script", "Script", "Params", "Any", "dataclass", "FLOW_NAME",
             "FLOW_FILE", "START_URL", "params", "rw"}
-VERBS = {
-    Action.CLICK: "click", Action.DBLCLICK: "dblclick", Action.RIGHTCLICK: "right_click",
-    Action.HOVER: "hover", Action.SCROLL: "scroll_to", Action.FILL: "fill",
-    Action.CLEAR: "clear", Action.SELECT: "select", Action.CHECK: "check",
-    Action.UNCHECK: "uncheck", Action.UPLOAD: "upload", Action.EXPECT_VISIBLE: "expect_visible",
-    Action.EXPECT_HIDDEN: "expect_hidden", Action.EXPECT_TEXT: "expect_text",
-}
 
 
 # -- literals and layout -------------------------------------------------------------------
@@ -164,8 +157,11 @@ def selector_hint(code: str, values: list[str]) -> str | None:
 
 
 def step_lines(spec: StepSpec, indent: str, loop: list[str], hint: str | None) -> list[str]:
+    """The call for one step: the verb's `Script` method (from `flow.phrasing.VERBS`) when it
+    composes back to the flow's own text, so both share cache entries; else `rw.step(text)`."""
     template = parse_step(spec.text)
-    action, target = template.action, template.target
+    verb = VERBS[template.action]
+    target, value = template.target, template.value
     options = []
     if hint:
         options.append(f"selector={string(hint)}")
@@ -173,29 +169,23 @@ def step_lines(spec: StepSpec, indent: str, loop: list[str], hint: str | None) -
         options.append(f"timeout={spec.timeout:g}")
     if not spec.cache:
         options.append("cache=False")
-    value = template.value
-    if action is Action.GOTO:
-        return call(indent, "await rw.goto", [value_arg(value or "", loop)])
-    if action is Action.WAIT:
-        return call(indent, "await rw.wait", [f"{parse_duration(value or '0'):g}"])
-    if action is Action.EXPECT_TITLE:
-        return call(indent, "await rw.expect_title", [value_arg(value or "", loop)])
-    if action is Action.EXPECT_URL:
-        return call(indent, "await rw.expect_url", [value_arg(value or "", loop)])
-    if action is Action.PRESS:
+    method = f"await rw.{verb.method}"
+    if verb.shape is Shape.SECONDS:
+        return call(indent, method, [f"{parse_duration(value or '0'):g}"])
+    if verb.shape is Shape.VALUE:
+        return call(indent, method, [value_arg(value or "", loop)])
+    # a check's "within N s" is not part of a verb's text: such steps keep theirs
+    composed = compose(replace(template, timeout=None))
+    same = " ".join(spec.text.split()) == composed
+    if verb.method is None or (not same and template.needs_element):
+        return call(indent, "await rw.step", [string(spec.text), *options])
+    if verb.shape is Shape.KEY:
         args = [string(value or "")] + ([f"on={string(target)}"] if target else [])
-        text = compose("press", target, value)
-        if " ".join(spec.text.split()) == text or not template.needs_element:
-            return call(indent, "await rw.press", args + options)
-        return call(indent, "await rw.step", [string(spec.text), *options])
-    # element steps: the composed text must be the flow's own, so both share cache entries
-    composed = compose(action.value, target, value)
-    if " ".join(spec.text.split()) != composed and template.needs_element:
-        return call(indent, "await rw.step", [string(spec.text), *options])
+        return call(indent, method, args + options)
     args = [string(target)]
     if value is not None:
         args.append(value_arg(value, loop))
-    return call(indent, f"await rw.{VERBS[action]}", args + options)
+    return call(indent, method, args + options)
 
 
 # -- the module ------------------------------------------------------------------------------

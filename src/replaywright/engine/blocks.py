@@ -28,6 +28,7 @@ from replaywright.engine.steps import Steps
 from replaywright.errors import FlowError, ReplaywrightError, StepFailed
 from replaywright.flow.expressions import as_list, evaluate
 from replaywright.flow.model import Block, Flow, StepSpec
+from replaywright.flow.personalise import personalise
 from replaywright.flow.secrets import templatise
 from replaywright.flow.template import render
 
@@ -147,8 +148,6 @@ class Blocks:
         body = Block(label=block.label, kind="steps")
         lineage = chain(lineage, "task")
         if entry is not None and entry.data.get("steps"):
-            from replaywright.resolve.llm.agent import personalise
-
             state.overhead_avoided = state.overhead_avoided + entry.usage
             steps = personalise(entry.data["steps"], entry.data.get("params", {}),
                                 dict(state.ctx.params))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from replaywright.flow.intent import parse_step
-from replaywright.resolve.llm import PersonalisedSteps, personalise
+from replaywright.flow.personalise import PersonalisedSteps, personalise
 
 STEPS = ['Type "alice" into the Username field',
          'Type "secret" into the Password field',

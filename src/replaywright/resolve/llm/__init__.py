@@ -3,7 +3,6 @@
     cfg = LLMConfig.load(flags={"llm": "openai:gpt-4.1-mini"})   # + env + config file
     resolver = resolver_from_config(cfg)      # a Resolver: await resolver.resolve(intent, snap)
     agent = agent_from_config(cfg)            # await agent.decide(goal, snap, history)
-    personalise(steps, old_params, new_params)  # cached task steps for new parameter values
     cost("gpt-4.1-mini", input_tokens, output_tokens)
 
 Providers: OpenAI-compatible chat completions (OpenAI, Azure, Ollama, vLLM, llama.cpp, ...)
@@ -15,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from replaywright.resolve.llm.agent import Agent, AgentDecision, PersonalisedSteps, personalise
+from replaywright.resolve.llm.agent import Agent, AgentDecision
 from replaywright.resolve.llm.ask import LLMStepFailed
 from replaywright.resolve.llm.client import (
     AnthropicClient,
@@ -54,7 +53,6 @@ __all__ = [
     "LLMResolver",
     "LLMStepFailed",
     "OpenAIClient",
-    "PersonalisedSteps",
     "Price",
     "Reply",
     "Schema",
@@ -63,7 +61,6 @@ __all__ = [
     "agent_from_config",
     "cost",
     "llm_from_config",
-    "personalise",
     "price_for",
     "price_table",
     "resolver_from_config",
