@@ -19,6 +19,15 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from replaywright.match import normalize as nz
+from replaywright.match.elements import (
+    centre,
+    href_key,
+    is_control,
+    is_interactive,
+    label_of,
+    named_button,
+    tag_group,
+)
 from replaywright.model import Fingerprint
 
 #: Feature names, in column order. Groups (see `GROUPS`) are what description cues scale.
@@ -127,80 +136,6 @@ CONF_GROUPS: dict[str, tuple[str, ...]] = {
     "look": ("color_eq", "bg_eq", "phash_sim"),
 }
 
-_TAG_GROUPS = (
-    {"a", "button", "summary"},
-    {"input", "textarea", "select"},
-    {"img", "svg", "picture", "image", "i"},
-    {"h1", "h2", "h3", "h4", "h5", "h6"},
-    {"span", "div", "p", "li", "label", "strong", "b", "em", "small", "font", "td", "th"},
-    {"ul", "ol", "nav", "menu"},
-)
-_TAG_GROUP = {t: g for g, tags in enumerate(_TAG_GROUPS) for t in tags}
-
-
-_BUTTON_INPUTS = frozenset({"submit", "button", "reset", "image"})
-
-
-_OTHER_TAGS: dict[str, int] = {}
-
-
-def _tag_group(tag: str, input_type: str = "", is_button: bool = False) -> int:
-    """Family of a tag; an ``<input type=submit>`` (or a button-like input) is a button.
-    Tags outside the known families each get a family of their own."""
-    if tag == "input" and (input_type.lower() in _BUTTON_INPUTS or is_button):
-        tag = "button"
-    g = _TAG_GROUP.get(tag)
-    if g is None:
-        g = _OTHER_TAGS.setdefault(tag, len(_TAG_GROUPS) + len(_OTHER_TAGS))
-    return g
-
-
-_INTERACTIVE = frozenset({"a", "button", "input", "select", "textarea", "summary", "option"})
-
-
-def _interactive(f: Fingerprint) -> bool:
-    """Something a user clicks or types into (not a wrapper around it)."""
-    return f.is_button or f.tag.lower() in _INTERACTIVE or f.role.lower() in ("button", "link", "textbox")
-
-
-def label_of(f: Fingerprint) -> str:
-    """All the human-readable naming of an element, for cross-field comparison."""
-    parts = [f.text, f.accessible_name, f.alt, f.title, f.label, f.placeholder, f.value]
-    aria = f.attributes.get("aria-label", "") if f.attributes else ""
-    parts.append(aria)
-    return nz.text(" ".join(p for p in parts if p))
-
-
-_CONTROLS = frozenset({"input", "select", "textarea"})
-
-
-def _is_control(f: Fingerprint) -> bool:
-    """A named form control (its ``name`` is what the form submits: a stable identity)."""
-    return f.tag.lower() in _CONTROLS and bool(f.name.strip())
-
-
-_BUTTON_WORDS = frozenset({"button", "btn", "hamburger", "toggle", "toggler"})
-
-
-def _named_button(f: Fingerprint) -> bool:
-    """A text-less wrapper whose own id or class says it is a button (``div#search-button``)."""
-    if f.tag.lower() not in ("div", "span", "li", "i") or nz.text(f.text):
-        return False
-    return bool(_BUTTON_WORDS & nz.attr_words(f.id, "", f.classes))
-
-
-def _href_key(full: str, path: str) -> str:
-    """Link identity without the host (archive rewrites, mirrors), except for a site root,
-    where the host is all there is (``support.example.com/``)."""
-    if path not in ("", "/") and not path.startswith("?"):
-        return path
-    return "//" + full if full else ""
-
-
-def _centre(f: Fingerprint) -> tuple[float, float]:
-    return f.x + f.width / 2, f.y + f.height / 2
-
-
 class _Tokens:
     """Token sets of one field over all candidates, with an inverted index and IDF weights."""
 
@@ -270,7 +205,7 @@ class PageIndex:
         self.n = n = len(c)
         self.tag = [f.tag.lower() for f in c]
         self.tag_group = np.array(
-            [_tag_group(t, f.input_type, f.is_button) for t, f in zip(self.tag, c, strict=True)]
+            [tag_group(t, f.input_type, f.is_button) for t, f in zip(self.tag, c, strict=True)]
         )
         self.id = [f.id.strip().lower() for f in c]
         self.id_digitless = [nz.strip_digits(i) for i in self.id]
@@ -279,12 +214,12 @@ class PageIndex:
         self.text_empty = np.array([not t for t in self.text])
         self.text_tok = _Tokens([set(nz.words(nz.canonical(t))) for t in self.text])
         self.text_words = [nz.stem_join(t) for t in self.text]
-        self.interactive = np.array([_interactive(f) for f in c], bool)
+        self.interactive = np.array([is_interactive(f) for f in c], bool)
         self.label = [label_of(f) for f in c]
         urls = [nz.url(f.href) for f in c]
         self.href = [u[0] for u in urls]
         self.href_path = [u[1] for u in urls]
-        self.href_key = [_href_key(*u) for u in urls]
+        self.href_key = [href_key(*u) for u in urls]
         self.alt = [nz.text(f.alt) for f in c]
         self.cls = _Tokens([nz.class_tokens(f.classes) for f in c])
         self.xpath = [f.xpath for f in c]
@@ -294,7 +229,7 @@ class PageIndex:
         self.xtags = _encode([s[1] for s in steps], self.vocab)
         self.idxpath = [f.idxpath for f in c]
         self.is_button = np.array([f.is_button for f in c], bool)
-        cx, cy = zip(*(_centre(f) for f in c), strict=True) if c else ((), ())
+        cx, cy = zip(*(centre(f) for f in c), strict=True) if c else ((), ())
         self.cx = np.array(cx, float)
         self.cy = np.array(cy, float)
         self.w = np.array([f.width for f in c], float)
@@ -316,7 +251,7 @@ class PageIndex:
         self.hrefw = _Tokens([nz.href_words(f.href) for f in c])
         self.hrefq = _Tokens([nz.query_pairs(f.href) for f in c])
         self.ordinal = np.array([nz.ordinal(f.xpath) for f in c])
-        self.control_name = [nm if _is_control(f) else "" for nm, f in zip(self.name, c, strict=True)]
+        self.control_name = [nm if is_control(f) else "" for nm, f in zip(self.name, c, strict=True)]
         self.in_form = np.array(["form" in nz.xpath_steps(f.xpath)[1] for f in c], bool)
         self.landmark_near = [nz.nearest_landmark(f.xpath) for f in c]
         # live-page signals
@@ -386,10 +321,10 @@ def features(target: Fingerprint, page: PageIndex) -> np.ndarray:
     tag = t.tag.lower()
     if tag:
         X[:, col["tag_eq"]] = _eq(tag, page.tag)
-        if _named_button(t):
+        if named_button(t):
             X[:, col["tag_eq"]] = np.maximum(X[:, col["tag_eq"]], _eq("button", page.tag))
-        kind = "button" if _named_button(t) else tag
-        X[:, col["tag_compat"]] = page.tag_group == _tag_group(kind, t.input_type, t.is_button)
+        kind = "button" if named_button(t) else tag
+        X[:, col["tag_compat"]] = page.tag_group == tag_group(kind, t.input_type, t.is_button)
     tid = t.id.strip().lower()
     if tid:
         X[:, col["id_eq"]] = _eq(tid, page.id)
@@ -417,7 +352,7 @@ def features(target: Fingerprint, page: PageIndex) -> np.ndarray:
         eq = _eq(href, page.href)
         X[:, col["href_eq"]] = eq
         X[:, col["href_eq_rare"]] = _rare(eq)
-        X[:, col["href_path_eq"]] = _eq(_href_key(href, path), page.href_key)
+        X[:, col["href_path_eq"]] = _eq(href_key(href, path), page.href_key)
         X[:, col["href_sim"]] = _sim(href, page.href)
         qp = nz.query_pairs(t.href)
         if qp:
@@ -441,11 +376,11 @@ def features(target: Fingerprint, page: PageIndex) -> np.ndarray:
         X[:, col["idxpath_eq"]] = _eq(t.idxpath, page.idxpath)
         X[:, col["idxpath_lev"]] = _sim(t.idxpath, page.idxpath, Levenshtein.normalized_similarity)
     X[:, col["is_button_eq"]] = page.is_button == bool(t.is_button)
-    if _interactive(t) or _named_button(t):
+    if is_interactive(t) or named_button(t):
         X[:, col["interactive_eq"]] = page.interactive
 
     if t.width > 0 or t.height > 0 or t.x or t.y:
-        tx, ty = _centre(t)
+        tx, ty = centre(t)
         d = np.hypot(page.cx - tx, page.cy - ty)
         X[:, col["pos_abs"]] = np.maximum(100.0 - d, 0.0) / 100.0
         target_w = t.page_width if t.page_width > 0 else page.page_w
@@ -478,7 +413,7 @@ def features(target: Fingerprint, page: PageIndex) -> np.ndarray:
         o = nz.ordinal(t.xpath)
         X[:, col["ordinal_eq" if o > 1 else "ordinal_first"]] = page.ordinal == o
 
-    if _is_control(t):
+    if is_control(t):
         X[:, col["control_name_eq"]] = _eq(t.name.strip().lower(), page.control_name)
     if t.xpath:
         tags_t = nz.xpath_steps(t.xpath)[1]
