@@ -137,3 +137,33 @@ def test_an_unknown_heal_policy_is_a_clear_error(value: str) -> None:
 
     result = CliRunner().invoke(app, ["run", "flow.yaml", "--heal", value])
     assert result.exit_code == 2 and "--heal must be auto, review or off" in result.output
+
+
+async def test_the_sign_in_button_removed_fails_in_every_heal_mode(
+        browser: BrowserSession, demo_site: str, tmp_path: Path) -> None:
+    """Canary: with the button gone, no mode heals onto the heading, a link or a field."""
+    flow = flow_from("url: index.html\nsteps:\n  - Type \"alice\" into the Username field\n"
+                     "  - Click the Sign in button\n", tmp_path)
+    store = SQLiteStore(tmp_path / "cache.db")
+    try:
+        assert (await run(await browser.new_page(), flow, f"{demo_site}/v1/", store)).passed
+        recorded = _snapshot(store)
+        for heal in ("auto", "review", "off"):
+            page = await browser.new_page()
+
+            async def without_button(route: Route) -> None:
+                response = await route.fetch()
+                body = (await response.text()).replace(
+                    '<button id="signin" class="btn btn-primary" type="submit">Sign in</button>',
+                    "")
+                assert "Sign in</button>" not in body
+                await route.fulfill(response=response, body=body)
+
+            await page.route("**/v1/index.html", without_button)
+            await page.evaluate("1")  # the route is in place before the run opens the page
+            result = await run(page, flow, f"{demo_site}/v1/", store, heal=heal)
+            assert statuses(result) == ["cached", "failed"], (heal, result.steps[-1].note)
+            assert page.url.endswith("/v1/index.html")  # nothing was clicked that navigates
+        assert _snapshot(store) == recorded and proposals.pending(store) == []
+    finally:
+        store.close()
