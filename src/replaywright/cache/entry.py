@@ -8,6 +8,9 @@ from pydantic import BaseModel, Field
 
 from replaywright.model import Fingerprint, Selector, Usage, utcnow
 
+#: The scopes where heals waiting for review are kept (`replaywright.cache.proposals`).
+REVIEW_SCOPE_PREFIX = "review:"
+
 
 class HistoryItem(BaseModel):
     """A superseded element record, kept when a step heals."""
@@ -39,6 +42,11 @@ class CacheEntry(BaseModel):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     last_used_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def is_proposal(self) -> bool:
+        """A heal waiting for review, not (yet) part of the cache."""
+        return self.scope.startswith(REVIEW_SCOPE_PREFIX)
 
     def healed(self, fingerprint: Fingerprint, selectors: list[Selector], reason: str,
                code: str, usage: Usage) -> CacheEntry:

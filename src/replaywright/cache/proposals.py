@@ -16,13 +16,11 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from replaywright.cache.entry import CacheEntry
-from replaywright.cache.review_files import REVIEW_PREFIX, fingerprint_summary
+from replaywright.cache.entry import REVIEW_SCOPE_PREFIX, CacheEntry
+from replaywright.cache.review_files import fingerprint_summary
 from replaywright.cache.store import Store, VersionConflict
 from replaywright.errors import ReplaywrightError
 from replaywright.model import Fingerprint, Selector
-
-PREFIX = REVIEW_PREFIX
 
 
 class ProposalError(ReplaywrightError):
@@ -30,7 +28,7 @@ class ProposalError(ReplaywrightError):
 
 
 def review_scope(scope: str) -> str:
-    return PREFIX + scope
+    return REVIEW_SCOPE_PREFIX + scope
 
 
 def proposal_id(key: str, version: int, fingerprint: Fingerprint,
@@ -85,7 +83,7 @@ class Proposal:
 
 def pending(store: Store) -> list[Proposal]:
     """Every proposal waiting for review, oldest first."""
-    found = [Proposal(e) for scope in store.scopes() if scope.startswith(PREFIX)
+    found = [Proposal(e) for scope in store.scopes() if scope.startswith(REVIEW_SCOPE_PREFIX)
              for e in store.entries(scope)]
     return sorted((p for p in found if p.id), key=lambda p: (p.entry.created_at, p.id))
 

@@ -27,7 +27,6 @@ from replaywright.model import Fingerprint
 #: Fields of an entry that say what the step acts on; the rest is bookkeeping.
 REVIEWED = ("key", "scope", "step", "action", "selectors", "code", "resolver", "fingerprint")
 SUFFIX = ".yaml"
-REVIEW_PREFIX = "review:"  # the scopes of heal proposals (`replaywright.cache.proposals`)
 
 
 class ReviewFileError(ReplaywrightError):
@@ -80,7 +79,7 @@ def export_files(store: Store, directory: Path, scope: str | None = None,
     Files of flows no longer in the cache are left for git (and the reviewer) to see."""
     by_flow: dict[str, list[CacheEntry]] = {}
     for entry in store.entries(scope, on_corrupt=on_corrupt):
-        if scope is None and entry.scope.startswith(REVIEW_PREFIX):
+        if scope is None and entry.is_proposal:
             continue  # heals waiting for review are not the cache yet (`heals ls`)
         by_flow.setdefault(entry.flow, []).append(entry)
     directory.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from replaywright.cache.entry import CacheEntry
 from replaywright.cache.git import DEFAULT_SCOPE, CacheScope, finish, lookup
 from replaywright.cache.policy import DEFAULT_TTL_DAYS, SaveDecision
-from replaywright.cache.review_files import REVIEW_PREFIX
 from replaywright.cache.store import CacheError, CorruptEntry, Store, VersionConflict
 from replaywright.model import utcnow
 
@@ -118,7 +117,7 @@ class CachePlan:
                     self.store.put(item.entry, expected_version=item.expected_version)
                 except VersionConflict:
                     continue  # another run wrote the same step first; its entry stands
-                if item.entry.scope.startswith(REVIEW_PREFIX):
+                if item.entry.is_proposal:
                     proposed += 1
                 else:
                     written += 1

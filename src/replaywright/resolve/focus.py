@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from replaywright.browser.snapshot import Focus
 from replaywright.flow.intent import Action, Intent
-from replaywright.resolve.describe import read
+from replaywright.resolve.describe import Reading, read
 from replaywright.resolve.text import (
     normalize,
     related_words,
@@ -48,22 +48,11 @@ def focus_for(intent: Intent) -> Focus | None:
     # the page around the anchor is enough when every reading that could match names one
     scoped = all(r.container for r in readings if r.kind or could_name(r.name))
     for reading in readings:
-        if reading.name:
-            words.update(related_words(reading.name))
-        elif reading.kind in KIND_SIGNS:
-            kinds.update(KIND_SIGNS[reading.kind])
-        else:
+        anchors = read(reading.anchor) if reading.anchor else []
+        if not all(_note_words(r, words, kinds) for r in [reading, *anchors]):
             return None
         if reading.container:
             phrases.add(normalize(reading.container))
-        if reading.anchor:
-            for anchor in read(reading.anchor):
-                if anchor.name:
-                    words.update(related_words(anchor.name))
-                elif anchor.kind in KIND_SIGNS:
-                    kinds.update(KIND_SIGNS[anchor.kind])
-                else:
-                    return None
     if intent.action is Action.EXPECT_TEXT and intent.value and normalize(intent.value):
         phrases.add(normalize(intent.value))  # the element saying it, when named by role
     words = {w for w in words if len(w) >= 2 or not w.isascii()}
@@ -71,6 +60,18 @@ def focus_for(intent: Intent) -> Focus | None:
         return None
     return Focus(words=tuple(sorted(words)), phrases=tuple(sorted(phrases)),
                  kinds=tuple(sorted(kinds)), scoped=scoped and bool(phrases))
+
+
+def _note_words(reading: Reading, words: set[str], kinds: set[str]) -> bool:
+    """Add what a reading leads the page to (its words, or its kind's signs); False when it
+    names a kind no sign finds, so every element is needed."""
+    if reading.name:
+        words.update(related_words(reading.name))
+    elif reading.kind in KIND_SIGNS:
+        kinds.update(KIND_SIGNS[reading.kind])
+    else:
+        return False
+    return True
 
 
 def could_name(name: str) -> bool:

@@ -66,7 +66,8 @@ class Settings:
     retries: int = 3
     backoff: float = 2.0
     heal: str = "auto"  # REPLAYWRIGHT_HEAL
-    trace: str = "off"  # REPLAYWRIGHT_TRACE: a trace per run in REPLAYWRIGHT_TRACE_DIR
+    trace: str = "off"  # REPLAYWRIGHT_TRACE: a trace per run ...
+    trace_dir: Path | None = None  # ... in REPLAYWRIGHT_TRACE_DIR (default .replaywright/traces)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -82,7 +83,9 @@ class Settings:
                    retries=int(env.get("REPLAYWRIGHT_RUN_RETRIES") or cls.retries),
                    backoff=float(env.get("REPLAYWRIGHT_RETRY_BACKOFF") or cls.backoff),
                    heal=env.get("REPLAYWRIGHT_HEAL") or cls.heal,
-                   trace=env.get("REPLAYWRIGHT_TRACE") or cls.trace)
+                   trace=env.get("REPLAYWRIGHT_TRACE") or cls.trace,
+                   trace_dir=Path(env["REPLAYWRIGHT_TRACE_DIR"])
+                   if env.get("REPLAYWRIGHT_TRACE_DIR") else None)
 
 
 class WorkerProcess:
@@ -267,8 +270,7 @@ async def _run(worker: WorkerProcess, flow: Any, request: RunRequest, org: str) 
         flow, request.params, base_url=request.base_url, cache_url=settings.cache,
         token=settings.token, save_cache=settings.save_cache, timeout=request.timeout,
         progress=False, reuse=await worker.browser(), org=org, heal=settings.heal,
-        trace=settings.trace, trace_dir=Path(os.environ["REPLAYWRIGHT_TRACE_DIR"])
-        if os.environ.get("REPLAYWRIGHT_TRACE_DIR") else None))
+        trace=settings.trace, trace_dir=settings.trace_dir))
 
 
 def _redis_errors() -> tuple[type[BaseException], ...]:
