@@ -175,3 +175,91 @@ async def test_images_are_figures_and_pictures_not_decorative_icons(
     assert len(LocalResolver().matches(parse_step("There are 2 images"), snap)) == 2
     first = LocalResolver().rank(parse_step('The first image contains "Sunset"'), snap)
     assert first.element.fingerprint.role == "figure" and "Sunset" in first.element.fingerprint.text
+
+
+_SWAGGER_OP = (  # Swagger UI 5: a summary bar and an icon-only arrow that expand one operation
+    '<div class="opblock"><div class="opblock-summary">'
+    '<button id="summary" aria-expanded="false"><span>GET</span> <span>/pet/{petId}</span> '
+    '<span>Find pet by ID</span></button>'
+    '<button id="arrow" aria-label="get /pet/{petId}" aria-expanded="false" tabindex="-1">'
+    '<svg width="20" height="20"><rect width="20" height="20"/></svg></button></div></div>')
+_MODELS = (  # a titled section holding parts that are named by its words
+    '<section id="models"><h4><button id="models-toggle" aria-expanded="true">Schemas</button>'
+    '</h4><div><button aria-expanded="true">Order</button><table><tr><td>status</td>'
+    '<td>placed, delivered</td></tr></table></div><div><button aria-expanded="false">Pet'
+    '</button></div>' + "<p>filler</p>" * 40 + '</section>')
+_RESULTS = (  # search results: list items, each holding one or more articles
+    '<ol class="md-search-result__list">' + "".join(
+        f'<li class="md-search-result__item" id="result-{i}"><a href="/{i}" tabindex="-1">'
+        f'<article class="md-search-result__article"><h1>{title}</h1><p>{text}</p></article>'
+        f'{extra}</a></li>' for i, (title, text, extra) in enumerate([
+            ("Lifespan State", "state of the app", ""),
+            ("Release notes", "0.41.3", '<article class="md-search-result__article">'
+             '<h2>0.9.0</h2><p>TestClient as a context manager</p></article>'),
+            ("Applications", "class Starlette", "")], 1)) + "</ol>")
+_QUASAR_SELECT = (  # QSelect: a 1-px combobox inside the field a person clicks
+    '<label class="q-field" for="country"><div class="q-field__native"><span>France</span>'
+    '<input id="country" role="combobox" aria-label="Country" aria-expanded="false" readonly '
+    'style="position:absolute;width:1px;height:1px;opacity:0;border:0;padding:0"></div>'
+    '<div class="q-field__label">Country</div><i aria-hidden="true">arrow_drop_down</i></label>'
+    '<div class="q-field__native">' + "".join(
+        f'<div class="q-chip"><span>{lang}</span><i role="button" tabindex="-1" '
+        f'aria-label="Remove" id="rm-{lang}">cancel</i></div>' for lang in ("English", "French"))
+    + "</div>")
+_DOCS = (  # a docs page: a logo link, highlighted search terms, code blocks with copy buttons
+    '<header><a id="logo" class="md-header__button md-logo" aria-label="Starlette" href="/">'
+    '<svg width="24" height="24"><rect width="24" height="24"/></svg></a>'
+    '<button><svg width="24" height="24"><rect width="24" height="24"/></svg></button></header>'
+    '<article><p>Use <code>.env</code> files and <mark id="hit-1">CORSMiddleware</mark> or '
+    '<mark>CORSMiddleware</mark>.</p>' + "".join(
+        f'<div class="highlight"><pre><button id="copy-{i}" class="md-clipboard" '
+        f'title="Copy to clipboard"></button><code>print({i})</code></pre></div>'
+        for i in (1, 2)) + "</article>")
+
+
+_QUASAR_PAGE = (  # NiceGUI: a header, icon-font buttons, a captioned slider, a plain message
+    '<header id="top" class="q-header"><button id="drawer"><i class="material-icons">menu</i>'
+    '</button><div>Acme Console</div><div>Grace Hopper</div></header><main>'
+    '<div>Quiet hours</div><div id="quiet" role="slider" aria-valuemin="0" aria-valuemax="24" '
+    'aria-valuenow="7" tabindex="0" style="width:200px;height:20px">7</div>'
+    '<div>Records per page: 6</div><div>1-6 of 9</div>'
+    '<button disabled><i class="q-icon material-icons" aria-hidden="true">chevron_left</i>'
+    '</button><button id="next-page"><span class="q-focus-helper"></span><span '
+    'class="q-btn__content text-center col items-center q-anchor--skip justify-center row">'
+    '<i class="q-icon notranslate material-icons" aria-hidden="true">chevron_right</i></span>'
+    '</button><div>Change password</div><div>Current password</div>'
+    '<div id="too-short">The new password must have at least 8 characters.</div>'
+    '<div>Last saved just now</div></main>')
+
+
+@pytest.mark.parametrize(("html", "step", "meant"), [
+    (_QUASAR_PAGE, "Click the Next page button", "next-page"),  # an icon font's chevron
+    (_QUASAR_PAGE, "The Quiet hours slider is visible", "quiet"),  # the caption before it
+    (_QUASAR_PAGE, 'The header contains "Grace"', "top"),  # the page's header
+    (_QUASAR_PAGE, 'The error message contains "at least 8 characters"', "too-short"),
+    (_SWAGGER_OP, "Click the GET /pet/{petId} operation", "summary"),  # the one you can read
+    (_MODELS, "Scroll to the Schemas section", "models-toggle"),  # where it starts
+    (_RESULTS, 'The first search result contains "Lifespan"', "result-1"),  # a list's item
+    (_QUASAR_SELECT, "Click the Country dropdown", "country"),
+    (_QUASAR_SELECT, "Click the remove icon on the French chip", "rm-French"),
+    (_DOCS, "Click the Starlette logo in the header", "logo"),
+    (_DOCS, 'The first highlighted match contains "CORSMiddleware"', "hit-1"),
+    (_DOCS, "Click the copy button of the first code block", "copy-1"),
+    (_DOCS, "Click the copy button of the second code block", "copy-2"),
+])
+async def test_real_app_widgets_resolve_to_what_a_person_means(
+        browser: BrowserSession, html: str, step: str, meant: str) -> None:
+    page = await browser.new_page()
+    await page.set_content(html)
+    assert _pick(await take_snapshot(page), step) == meant
+
+
+async def test_a_part_named_by_words_its_section_holds_is_not_the_section(
+        browser: BrowserSession) -> None:
+    """"The Order schema" in a section named Schemas: the section holds it, it is not it;
+    refused with candidates rather than checking the whole section."""
+    page = await browser.new_page()
+    await page.set_content(_MODELS)
+    with pytest.raises(StepFailed) as refused:
+        _pick(await take_snapshot(page), 'The Order schema contains "delivered"')
+    assert "Order" in str(refused.value)

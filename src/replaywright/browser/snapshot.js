@@ -155,7 +155,7 @@
   // What an icon-only control shows: glyphs from CSS ::before/::after, icon class words of
   // its inner elements, svg <use> targets. Only asked for controls without words.
   const iconWords = (el) => {
-    const parts = [];
+    const parts = [], classes = [];
     const some = [el];
     for (let n = el.firstElementChild; n && some.length < 8; ) {
       some.push(n);
@@ -170,7 +170,7 @@
         }
       }
       if (n !== el) {
-        if (n.classList && n.classList.length) parts.push([...n.classList].join(" "));
+        if (n.classList && n.classList.length) classes.push([...n.classList].join(" "));
         const use = lower(n) === "use" ? (n.getAttribute("href") || n.getAttribute("xlink:href") || "") : "";
         if (use) parts.push(use.replace(/^.*#/, ""));
         const dataIcon = n.getAttribute && (n.getAttribute("data-icon") || n.getAttribute("data-lucide") || n.getAttribute("icon"));
@@ -178,7 +178,8 @@
         if (n.matches && n.matches(LIGATURE_ICON)) parts.push(clean(n.textContent).replace(/_/g, " "));
       }
     }
-    return cap(parts.join(" "), 120);
+    // the icon's own words first: a wrapper's many layout classes must not crowd them out
+    return cap([...parts, ...classes].join(" "), 120);
   };
   const hash = (s) => { let h = 5381; for (let i = 0; i < s.length; i++) h = ((h << 5) + h + s.charCodeAt(i)) >>> 0; return h.toString(16); };
   const backgrounds = new Map();  // element -> the colour behind it (memoised up the tree)
@@ -318,6 +319,16 @@
   const replacedWords = (native) => native ? cap(`${native.id} ${native.getAttribute("name") || ""}`, 120) : "";
   // its label: a hidden input has no `labels`, but a <label for> may still name it
   const replacedLabel = (native) => labelText(native) || (native.id ? clean((document.querySelector(`label[for="${CSS.escape(native.id)}"]`) || {}).textContent || "") : "");
+  // A value control nothing names (no label, aria-label, placeholder or title) is named
+  // by the short caption right before it: `<div>Quiet hours</div><div role="slider">`.
+  const CAPTIONED = new Set(["slider", "spinbutton", "textbox", "combobox", "listbox", "searchbox"]);
+  const captionOf = (el, tag, role) => {
+    if (!CAPTIONED.has(role) || ["aria-label", "aria-labelledby", "placeholder", "title"].some((a) => el.getAttribute(a)) || (el.labels && el.labels.length)) return "";
+    const prev = el.previousElementSibling;
+    if (!prev || SKIP.has(lower(prev)) || prev.querySelector("input, select, textarea, button, a[href], [role]")) return "";
+    const words = clean(prev.innerText || "");
+    return words.length <= 40 ? words : "";
+  };
   const pageW = Math.max(document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0, innerWidth);
   const pageH = Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0, innerHeight);
 
@@ -325,7 +336,7 @@
     const style = getComputedStyle(el);
     const isControl = tag === "input" || tag === "select" || tag === "textarea";
     const native = replacedControl(el, tag) || replacedSelect.get(el);
-    const label = (isControl || el.getAttribute("aria-labelledby") ? labelText(el) : "") || (native ? replacedLabel(native) : "");
+    const label = (isControl || el.getAttribute("aria-labelledby") ? labelText(el) : "") || (native ? replacedLabel(native) : "") || captionOf(el, tag, role);
     const text = visibleText(el, tag, style);
     const attributes = {};
     for (const a of el.attributes) {
@@ -540,7 +551,7 @@
       if (info.structure && !info.titled) continue;
       const s = info.titled ? (info.titled + " " + (el.getAttribute("class") || "") + " " + idOf(el)).toLowerCase() : wordsOf(el, info);
       if (words.some((w) => s.includes(w)) || phrases.some((p) => s.includes(p))) keep.add(id);
-      else if (info.interactive && !clean(el.textContent) && !el.getAttribute("aria-label") && kinds.has("*iconic")) keep.add(id);
+      else if (info.interactive && !clean(withoutLigatures(el, el.textContent)) && !el.getAttribute("aria-label") && kinds.has("*iconic")) keep.add(id);
     }
     // the rows and items around what is kept, and the controls kept labels stand for
     const items = new Set();

@@ -24,7 +24,7 @@ COLOURS = ("red", "orange", "yellow", "green", "blue", "purple", "pink", "black"
 _Q = r"(?:\"[^\"]+\"|'[^']+'|“[^”]+”|‘[^’]+’)"
 _CONTAINER_WORDS = (r"row|line|card|item|list item|entry|tile|record|product|result|post|"
                     r"comment|message|task|todo|to-do|article|box|panel|block|section|"
-                    r"column header|header cell|cell|facet|group|fieldset")
+                    r"column header|header cell|cell|facet|group|fieldset|chip|tag|pill|badge")
 _WITH = (r"with|containing|that (?:has|have|contains|says|shows|mentions)|which (?:has|contains)|"
          r"about|named|called|labell?ed|titled|saying|showing|mentioning|for|of")
 _IN = r"in|inside|within|on|of|for|from|at|under"

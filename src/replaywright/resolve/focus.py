@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from replaywright.browser.snapshot import Focus
 from replaywright.flow.intent import Action, Intent
-from replaywright.resolve.describe import Reading, read
+from replaywright.resolve.describe import ORDINALS, Reading, read
 from replaywright.resolve.text import (
     normalize,
     related_words,
@@ -25,12 +25,12 @@ KIND_SIGNS: dict[str, tuple[str, ...]] = {
     "dropdown": ("combobox", "listbox", "select"), "slider": ("slider", "input:range"),
     "tab": ("tab",), "menu": ("menu", "menubar", "button", "*iconic"),
     "menuitem": ("menuitem", "menuitemcheckbox", "menuitemradio", "option"),
-    "heading": ("heading",), "image": ("img", "svg", "*iconic"), "icon": ("*iconic", "img", "svg"),
+    "heading": ("heading", "banner"), "image": ("img", "svg", "*iconic"), "icon": ("*iconic", "img", "svg"),
     "row": ("row", "listitem", "article", "treeitem"), "item": ("listitem", "row", "article",
                                                              "option", "treeitem"),
     "column": ("columnheader",), "cell": ("cell", "gridcell", "columnheader", "rowheader"),
     "table": ("table", "grid"), "list": ("list", "listbox", "menu"),
-    "dialog": ("dialog", "alertdialog"),
+    "dialog": ("dialog", "alertdialog"), "code": ("pre", "code"), "mark": ("mark",),
     "section": ("region", "form", "group", "dialog", "complementary", "navigation", "article",
                 "tabpanel", "section", "form", "fieldset"),
 }
@@ -53,6 +53,12 @@ def focus_for(intent: Intent) -> Focus | None:
             return None
         if reading.container:
             phrases.add(normalize(reading.container))
+            if reading.container.split()[0].lower() in ORDINALS:
+                # "the copy button of the first code block": the container is described
+                scoped = False  # no such words on the page to scope it by
+                described = read(f"{reading.container} {reading.container_kind}".strip())
+                if not all(_note_words(r, words, kinds) for r in described if r.kind):
+                    return None
     if intent.action is Action.EXPECT_TEXT and intent.value and normalize(intent.value):
         phrases.add(normalize(intent.value))  # the element saying it, when named by role
     words = {w for w in words if len(w) >= 2 or not w.isascii()}

@@ -60,6 +60,8 @@ KIND_WORDS: dict[str, str] = {
     "region": "section", "form": "section", "fieldset": "section", "group": "section",
     "element": "any", "control": "any", "widget": "any", "thing": "any",
     "code block": "code", "code sample": "code", "code snippet": "code", "snippet": "code",
+    "highlight": "mark", "highlighted match": "mark", "highlighted text": "mark",
+    "highlighted word": "mark", "highlighted term": "mark", "search match": "mark",
 }
 
 #: Region phrases ("in the sidebar") and the region kind each names.
@@ -174,6 +176,9 @@ def _has_image(el: Element) -> bool:
     return el.fingerprint.tag in {"img", "svg"} or el.fingerprint.role == "img"
 
 
+_IMAGE_CLASS = re.compile(r"(^|[\s_-])(logo|avatar|thumbnail|brand-image)([\s_-]|$)", re.I)
+
+
 def kind_fit(kind: str, el: Element) -> float:
     """How well the element is what the kind word names: 1 exact, less for a near kind,
     0 for another kind (never acted on)."""
@@ -259,6 +264,8 @@ def kind_fit(kind: str, el: Element) -> float:
     if kind == "heading":
         if role == "heading":
             return 1.0
+        if role == "banner":  # "the header contains 'Grace'": the page's header
+            return 0.85
         if el.interactive or el.structure:
             return 0.0
         return 0.6 if tag in TEXT_TAGS | {"legend", "caption", "header"} else 0.0
@@ -269,6 +276,8 @@ def kind_fit(kind: str, el: Element) -> float:
             return 1.0
         if fp.role == "figure":  # an image with its caption: a gallery's or listing's item
             return 0.95
+        if el.interactive and _IMAGE_CLASS.search(" ".join(fp.classes)):
+            return 0.9  # the site's logo: a link drawn as one (`<a class="md-logo">`)
         return 0.8 if el.interactive and el.icon else 0.0
     if kind == "icon":
         if is_editable(fp, el.editable):
@@ -291,7 +300,9 @@ def kind_fit(kind: str, el: Element) -> float:
             return 0.5  # a header row is not what "the first row" means
         if role == "row":
             return 1.0
-        if role in {"listitem", "article", "treeitem"}:  # a table's rows come first
+        if role in {"listitem", "treeitem"}:  # a table's rows come first; a list's items
+            return 0.9  # are its rows ("the first search result")
+        if role == "article":
             return 0.85
         return 0.6 if role in {"option", "menuitem"} else 0.0
     if kind == "item":
@@ -313,8 +324,13 @@ def kind_fit(kind: str, el: Element) -> float:
             return 1.0
         words = " ".join(fp.classes).lower()
         return 0.8 if el.structure and re.search(r"modal|dialog|popup", words) else 0.0
+    if kind == "mark":  # a search term highlighted in the text
+        return 1.0 if tag == "mark" else 0.0
     if kind == "code":
-        return 1.0 if tag in {"pre", "code"} or "highlight" in " ".join(fp.classes) else 0.0
+        if tag == "pre" or "highlight" in " ".join(fp.classes):
+            return 1.0
+        # a block's own <code> before a word of code inside a sentence
+        return (0.95 if "/pre[" in fp.xpath else 0.7) if tag == "code" else 0.0
     if kind == "section":
         if role in {"region", "form", "group", "dialog", "complementary", "navigation",
                     "article", "tabpanel"} or tag in {"section", "form", "fieldset"}:
@@ -329,9 +345,11 @@ def action_fit(action: Action, el: Element) -> float:
     if el.hidden and action in {Action.FILL, Action.CLEAR, Action.PRESS, Action.SELECT}:
         return 0.0  # no label or hover makes a hidden field typable
     if el.hidden and (fp.tag in {"select", "textarea"} or is_editable(fp, el.editable)) \
-            and action in {Action.CLICK, Action.DBLCLICK, Action.RIGHTCLICK, Action.HOVER}:
+            and action in {Action.CLICK, Action.DBLCLICK, Action.RIGHTCLICK, Action.HOVER} \
+            and not (fp.attributes.get("role") == "combobox" and "aria-expanded" in fp.attributes):
         # a hidden dropdown, text area or text box (a widget drawn in its place, select2's
-        # off-screen focus catcher) is not what a person clicks
+        # off-screen focus catcher) is not what a person clicks; a widget's own 1-px
+        # combobox (Quasar's QSelect) is, through the field that wraps it
         return 0.0
     if action in {Action.FILL, Action.CLEAR}:
         if is_editable(fp, el.editable):

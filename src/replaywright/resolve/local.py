@@ -45,6 +45,7 @@ from replaywright.resolve.relations import (
     nested,
     region_named,
     same_thing,
+    scrolled_to,
     whole_around,
 )
 from replaywright.resolve.scoring import (
@@ -126,7 +127,8 @@ class LocalResolver:
         readings = read(intent.target)
         outcomes = [self._evaluate(reading, intent, snapshot, hint) for reading in readings]
         if names_by_role(intent, readings) and not any(
-                o.tied or (o.chosen and o.chosen.score >= WEAK_NAME) for o in outcomes):
+                o.reading.name and (o.tied or (o.chosen and o.chosen.score >= WEAK_NAME))
+                for o in outcomes):
             # "The status message contains 'Please enter a dealer.'": a message is named by
             # what it says; the one element saying it is the message ("the confirmation
             # dialog contains …": the dialog around it)
@@ -148,11 +150,14 @@ class LocalResolver:
                     f"element for each: {best.reading.describe()} or "
                     f"{rivals[0].reading.describe()}; say which:"
                     + listing(pair, snapshot))
-            chosen = best.chosen
+            chosen = picked = best.chosen
             if intent.action in {Action.CLICK, Action.DBLCLICK}:
                 chosen = clicked_inside(chosen, best.reading, snapshot)
+            elif intent.action is Action.SCROLL:
+                chosen = scrolled_to(chosen, snapshot)
             runner = next((c.score for c in best.ranked
-                           if not same_thing(snapshot, c.element, chosen.element)), 0.0)
+                           if not same_thing(snapshot, c.element, chosen.element)
+                           and not same_thing(snapshot, c.element, picked.element)), 0.0)
             confidence = min(1.0, chosen.score) * min(1.0, 0.5 + (chosen.score - runner) * 2)
             return Resolution(element=chosen.element, confidence=round(confidence, 3),
                               reason=f"local: {best.reading.describe()}: {chosen.why}; best "

@@ -26,8 +26,11 @@ def clicked_inside(chosen: Candidate, reading: Reading, snapshot: Snapshot) -> C
     a header, cell or text they name, or the button an icon they name sits in (a row, item
     or section named is clicked itself)."""
     el = chosen.element
-    if el.interactive or reading.kind in {"row", "item", "table", "list", "dialog", "section"} \
-            or not snapshot.has_tree:
+    if not snapshot.has_tree:
+        return chosen
+    if el.interactive:
+        return _shown_twin(chosen, snapshot)
+    if reading.kind in {"row", "item", "table", "list", "dialog", "section"}:
         return chosen
     around = [e for e in snapshot.elements if e is not el and e.interactive and not e.hidden
               and snapshot.contains(e.node, el.node) and e.fingerprint.role in {"link", "button"}]
@@ -41,6 +44,44 @@ def clicked_inside(chosen: Candidate, reading: Reading, snapshot: Snapshot) -> C
         return chosen
     return Candidate(inside[0], chosen.score, f"{chosen.why}, the {inside[0].fingerprint.role} "
                                               "inside it")
+
+
+def scrolled_to(chosen: Candidate, snapshot: Snapshot) -> Candidate:
+    """"Scroll to the Schemas section": a person scrolls to where it starts, the header
+    inside it that carries its name (a long section would otherwise be scrolled to its
+    middle)."""
+    el = chosen.element
+    name = normalize(el.fingerprint.accessible_name)
+    if not el.structure or not name or not snapshot.has_tree:
+        return chosen
+    headers = [e for e in snapshot.elements if e is not el and not e.hidden
+               and snapshot.contains(el.node, e.node)
+               and (e.fingerprint.role == "heading" or e.expanded is not None)
+               and normalize(e.fingerprint.accessible_name) == name]
+    if not headers:
+        return chosen
+    inner = max(headers, key=lambda e: e.node)
+    if any(not snapshot.contains(h.node, inner.node) for h in headers if h is not inner):
+        return chosen  # two headers of that name side by side: the section itself
+    return Candidate(inner, chosen.score, f"{chosen.why}, its header")
+
+
+def _shown_twin(chosen: Candidate, snapshot: Snapshot) -> Candidate:
+    """An icon-only toggle beside a toggle that shows its words (Swagger UI's arrow next to
+    the "GET /pet/{petId} Find pet by ID" bar) does what that one does: a person clicks
+    the one they can read."""
+    el, fp = chosen.element, chosen.element.fingerprint
+    parent = snapshot.parents.get(el.node, -1)
+    if el.expanded is None or fp.text.strip() or parent < 0:
+        return chosen
+    twins = [e for e in snapshot.elements
+             if e is not el and e.interactive and not e.hidden and e.expanded is not None
+             and snapshot.parents.get(e.node, -2) == parent
+             and contains_phrase(e.fingerprint.text, fp.accessible_name)]
+    if len(twins) != 1:
+        return chosen
+    return Candidate(twins[0], chosen.score, f"{chosen.why}, the toggle beside it that shows "
+                                             "those words")
 
 
 def by_position(n: int, kind: str, scored: list[Candidate],

@@ -12,11 +12,13 @@ from replaywright.browser.snapshot import Element
 from replaywright.flow.intent import Action, Intent
 from replaywright.model import Fingerprint
 from replaywright.resolve.describe import Reading
+from replaywright.resolve.kinds import ITEM_ROLES
 from replaywright.resolve.text import (
     machine_words,
     normalize,
     phrase_score,
     recall,
+    tokens,
 )
 
 #: Below this a description does not fit an element at all (the engine's replay guard).
@@ -104,12 +106,18 @@ def name_score(query: str, el: Element) -> tuple[float, str]:
     plain text's class says what it is ("the price": `<span class="price">$21</span>`)."""
     fp = el.fingerprint
     best, source = 0.0, ""
+    # a titled block (a section named "Schemas") is named by its title; its text is what it
+    # holds, which names the parts inside it ("the Order schema"), not the block
+    holds = el.structure and fp.accessible_name and fp.role not in ITEM_ROLES | {"cell"}
     for text, weight, what in ((fp.accessible_name, 1.0, "name"), (fp.label, 1.0, "label"),
-                               (fp.text, 0.95, "text"), (fp.placeholder, 0.92, "placeholder"),
+                               (fp.text, 0.6 if holds else 0.95, "text"), (fp.placeholder, 0.92, "placeholder"),
                                (fp.title, 0.92, "title"), (fp.alt, 0.92, "alt"),
                                (fp.attributes.get("aria-description", ""), 0.8, "description")):
         if text:
             score = phrase_score(query, text) * weight
+            if holds and what == "name" and 0 < score < 0.9 \
+                    and tokens(query) - tokens(text) <= tokens(fp.text):
+                score *= 0.5  # "the Order schema" in the Schemas section: a part inside it
             if score > best:
                 best, source = score, what
     if best >= 0.9 or (el.interactive and fp.text.strip() and not el.editable
@@ -130,12 +138,13 @@ def name_score(query: str, el: Element) -> tuple[float, str]:
                 best, source = score, "icon in its landmark"
     words = " ".join((fp.test_id, fp.id, fp.name, " ".join(fp.classes), el.replaces))
     if words.strip():
-        score = recall(query, machine_words(words), abbreviations=True) * 0.7
-        if score > best:
-            best, source = score, "id/class"
+        alone = recall(query, machine_words(words), abbreviations=True)
+        if alone * 0.7 > best:
+            best, source = alone * 0.7, "id/class"
         if el.structure and fp.accessible_name:  # "the Origin facet": a title and a class
-            score = recall(query, fp.accessible_name + " " + machine_words(words)) * 0.85
-            if score > best:
+            both = recall(query, fp.accessible_name + " " + machine_words(words))
+            score = both * 0.85
+            if both > alone and score > best:  # the title says some of the words
                 best, source = score, "title and class"
     if el.structure and fp.heading:  # "the Columns table": the heading above it
         score = phrase_score(query, fp.heading) * 0.9
