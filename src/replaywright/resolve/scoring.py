@@ -110,7 +110,8 @@ def name_score(query: str, el: Element) -> tuple[float, str]:
     # holds, which names the parts inside it ("the Order schema"), not the block
     holds = el.structure and fp.accessible_name and fp.role not in ITEM_ROLES | {"cell"}
     for text, weight, what in ((fp.accessible_name, 1.0, "name"), (fp.label, 1.0, "label"),
-                               (fp.text, 0.6 if holds else 0.95, "text"), (fp.placeholder, 0.92, "placeholder"),
+                               (fp.text, 0.6 if holds else 0.95, "text"),
+                               (fp.placeholder, 0.92, "placeholder"),
                                (fp.title, 0.92, "title"), (fp.alt, 0.92, "alt"),
                                (fp.attributes.get("aria-description", ""), 0.8, "description")):
         if text:
