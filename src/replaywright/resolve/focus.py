@@ -35,6 +35,9 @@ KIND_SIGNS: dict[str, tuple[str, ...]] = {
                 "tabpanel", "section", "form", "fieldset"),
 }
 
+#: Kinds of few, large blocks, often named by a heading outside them: always kept.
+_WHOLES = {"table", "list", "dialog"}
+
 
 def focus_for(intent: Intent) -> Focus | None:
     """What a snapshot for this step needs to describe: elements sharing a word (or a
@@ -73,6 +76,8 @@ def _note_words(reading: Reading, words: set[str], kinds: set[str]) -> bool:
     names a kind no sign finds, so every element is needed."""
     if reading.name:
         words.update(related_words(reading.name))
+        if reading.kind in _WHOLES:  # "the Columns table": named by the heading above it
+            kinds.update(KIND_SIGNS[reading.kind])
     elif reading.kind in KIND_SIGNS:
         kinds.update(KIND_SIGNS[reading.kind])
     else:

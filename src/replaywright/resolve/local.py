@@ -42,6 +42,7 @@ from replaywright.resolve.relations import (
     common_ancestor,
     drop_nested,
     in_region,
+    in_tab_bar,
     nested,
     region_named,
     same_thing,
@@ -307,6 +308,8 @@ class LocalResolver:
         scored = drop_nested(scored, snapshot)
         if not scored:
             return [], ""
+        if reading.kind == "tab":
+            scored = [in_tab_bar(c, snapshot) for c in scored]
         if reading.colour:
             fits = [c for c in scored if colour_fit(reading.colour, c.element.fingerprint) == 1]
             if fits:

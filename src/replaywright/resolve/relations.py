@@ -3,6 +3,8 @@ landmarks and named regions, nesting, and which of two nested candidates stands 
 
 from __future__ import annotations
 
+import re
+
 from replaywright.browser.snapshot import Element, Snapshot
 from replaywright.model import Fingerprint
 from replaywright.resolve.describe import Reading
@@ -64,6 +66,20 @@ def scrolled_to(chosen: Candidate, snapshot: Snapshot) -> Candidate:
     if any(not snapshot.contains(h.node, inner.node) for h in headers if h is not inner):
         return chosen  # two headers of that name side by side: the section itself
     return Candidate(inner, chosen.score, f"{chosen.why}, its header")
+
+
+_TAB_BAR = re.compile(r"(^|[\s_-])tabs?([\s_-]|$)|tablist|tabbed", re.I)
+
+
+def in_tab_bar(cand: Candidate, snapshot: Snapshot) -> Candidate:
+    """A link in a bar whose classes say tabs (Bootstrap's `nav-tabs`, Material's
+    `md-tabs`) is a tab as much as a `role=tab` is: the Query tab, not a Query button."""
+    el = cand.element
+    kind = kind_fit("tab", el)
+    if not 0 < kind < 1 or not any(_TAB_BAR.search(r.words) for r in
+                                   snapshot.region_chain(el)[:2]):
+        return cand
+    return Candidate(el, cand.score / kind, f"{cand.why}, in a tab bar")
 
 
 def _shown_twin(chosen: Candidate, snapshot: Snapshot) -> Candidate:

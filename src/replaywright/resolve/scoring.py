@@ -106,9 +106,10 @@ def name_score(query: str, el: Element) -> tuple[float, str]:
     plain text's class says what it is ("the price": `<span class="price">$21</span>`)."""
     fp = el.fingerprint
     best, source = 0.0, ""
-    # a titled block (a section named "Schemas") is named by its title; its text is what it
-    # holds, which names the parts inside it ("the Order schema"), not the block
-    holds = el.structure and fp.accessible_name and fp.role not in ITEM_ROLES | {"cell"}
+    # a titled block (a section named "Schemas") or a table is named by its title; its text
+    # is what it holds, which names the parts inside it ("the Order schema"), not the block
+    holds = el.structure and fp.role not in ITEM_ROLES | {"cell"} and bool(
+        fp.accessible_name or fp.role in {"table", "grid", "treegrid", "list"})
     for text, weight, what in ((fp.accessible_name, 1.0, "name"), (fp.label, 1.0, "label"),
                                (fp.text, 0.6 if holds else 0.95, "text"),
                                (fp.placeholder, 0.92, "placeholder"),
