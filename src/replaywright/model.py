@@ -19,6 +19,7 @@ class Fingerprint(BaseModel):
     accessible_name: str = ""
     text: str = ""
     label: str = ""
+    caption: str = ""  # the short text right before a control nothing names
     placeholder: str = ""
     input_type: str = ""
     value: str = ""

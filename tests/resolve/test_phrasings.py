@@ -266,6 +266,30 @@ async def test_real_app_widgets_resolve_to_what_a_person_means(
     assert _pick(await take_snapshot(page), step) == meant
 
 
+_OPERATION = (  # Swagger UI 4: an operation's bar; icons a person tells apart by their look
+    '<div class="opblock-summary"><button class="opblock-summary-control" aria-expanded="true" '
+    'aria-label="get /pet/{{petId}}">'
+    '<span>GET</span><span>/pet/{{petId}}</span><div>Find pet by ID</div><svg class="arrow" '
+    'width="20" height="20"><rect width="20" height="20"/></svg></button><div class="copy" '
+    'title="Copy to clipboard"><svg width="16" height="16"><rect width="16" height="16"/>'
+    '</svg></div><button aria-label="{label}" id="auth"><svg width="20" height="20">'
+    '<use href="#{icon}"></use></svg></button></div>')
+
+
+async def test_an_icon_told_by_its_look_among_other_icons_is_refused(
+        browser: BrowserSession) -> None:
+    """The lock among an operation's icons: by its name when it has one ("authorization
+    button unlocked"), else refused, never the other word-less icon beside it."""
+    step = "Click the lock icon of the GET /pet/{petId} operation"
+    page = await browser.new_page()
+    await page.set_content(_OPERATION.format(label="authorization button unlocked",
+                                             icon="unlocked"))
+    assert _pick(await take_snapshot(page), step) == "auth"
+    await page.set_content(_OPERATION.format(label="authorize", icon="key"))
+    with pytest.raises(StepFailed):
+        _pick(await take_snapshot(page), step)
+
+
 async def test_a_part_named_by_words_its_section_holds_is_not_the_section(
         browser: BrowserSession) -> None:
     """"The Order schema" in a section named Schemas: the section holds it, it is not it;

@@ -324,7 +324,9 @@
   const CAPTIONED = new Set(["slider", "spinbutton", "textbox", "combobox", "listbox", "searchbox"]);
   const captionOf = (el, tag, role) => {
     if (!CAPTIONED.has(role) || ["aria-label", "aria-labelledby", "placeholder", "title"].some((a) => el.getAttribute(a)) || (el.labels && el.labels.length)) return "";
-    const prev = el.previousElementSibling;
+    let at = el;  // <label>Value:</label><section><input></section>: the wrapper's caption
+    for (let up = 0; up < 2 && !at.previousElementSibling && at.parentElement && at.parentElement.childElementCount === 1; up++) at = at.parentElement;
+    const prev = at.previousElementSibling;
     if (!prev || SKIP.has(lower(prev)) || prev.querySelector("input, select, textarea, button, a[href], [role]")) return "";
     const words = clean(prev.innerText || "");
     return words.length <= 40 ? words : "";
@@ -336,7 +338,9 @@
     const style = getComputedStyle(el);
     const isControl = tag === "input" || tag === "select" || tag === "textarea";
     const native = replacedControl(el, tag) || replacedSelect.get(el);
-    const label = (isControl || el.getAttribute("aria-labelledby") ? labelText(el) : "") || (native ? replacedLabel(native) : "") || captionOf(el, tag, role);
+    const label = (isControl || el.getAttribute("aria-labelledby") ? labelText(el) : "") || (native ? replacedLabel(native) : "");
+    // what a person reads as its name, though no label element says so (not a locator)
+    const caption = label ? "" : captionOf(el, tag, role);
     const text = visibleText(el, tag, style);
     const attributes = {};
     for (const a of el.attributes) {
@@ -356,7 +360,7 @@
     return {
       tag, role,
       accessible_name: name,
-      text, label,
+      text, label, caption,
       placeholder: cap(el.getAttribute("placeholder") || ""),
       input_type: type,
       value: tag === "select" ? text : ((tag === "input" || tag === "textarea") && type !== "password" ? cap(el.value || "") : ""),

@@ -44,6 +44,7 @@ from replaywright.resolve.relations import (
     in_region,
     in_tab_bar,
     nested,
+    other_icons,
     region_named,
     same_thing,
     scrolled_to,
@@ -421,6 +422,11 @@ class LocalResolver:
                                 snapshot)
         anchors = anchor_elements(reading.container, snapshot) or self._described(
             f"{reading.container} {reading.container_kind}".strip(), snapshot)
+        head, _, last = reading.container.rpartition(" ")
+        if not anchors and head and last.isalpha() and not reading.quoted:
+            # "the lock icon of the GET /pet/{petId} operation": what the page calls the
+            # thing the words end with ("operation") is not on it; its name is
+            anchors = anchor_elements(head, snapshot)
         if not anchors and snapshot.has_tree and reading.kind in _COUNTED_IN.values():
             # "the first row of the results": no such words on the page, but one table
             # (or list) the words can name is where the rows are
@@ -446,6 +452,12 @@ class LocalResolver:
                     continue  # the anchor's own item lacks it: a neighbour's is not it
                 inside = by_node[bisect_left(nodes, common):bisect_left(nodes, end)]
                 named = not cand.why.startswith(LOOKS_ONLY)
+                # which of its icons looks like that, the page does not say (an icon inside
+                # the anchor is told from the ones beside it no better)
+                scope = snapshot.parents.get(common, -1) if common == anchor.node else common
+                if not named and other_icons(cand.element, max(scope, 0),
+                                             snapshot.ends.get(scope, end), snapshot):
+                    continue
                 if any(c is not cand and c.score >= cand.score * 0.7
                        and not nested(snapshot, c.element, cand.element)
                        and not (named and c.why.startswith(LOOKS_ONLY)) for c in inside):

@@ -82,6 +82,15 @@ def in_tab_bar(cand: Candidate, snapshot: Snapshot) -> Candidate:
     return Candidate(el, cand.score / kind, f"{cand.why}, in a tab bar")
 
 
+def other_icons(el: Element, start: int, end: int, snapshot: Snapshot) -> bool:
+    """Does the part of the page from node `start` to `end` show another icon than `el`?"""
+    return any(start <= e.node < end and e is not el and not e.hidden
+               and not snapshot.contains(e.node, el.node) and not snapshot.contains(el.node, e.node)
+               and kind_fit("icon", e) >= 0.9 and (e.interactive or e.fingerprint.tag in
+                                                   {"svg", "img", "i"})
+               for e in snapshot.elements)
+
+
 def _shown_twin(chosen: Candidate, snapshot: Snapshot) -> Candidate:
     """An icon-only toggle beside a toggle that shows its words (Swagger UI's arrow next to
     the "GET /pet/{petId} Find pet by ID" bar) does what that one does: a person clicks

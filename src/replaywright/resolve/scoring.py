@@ -94,7 +94,7 @@ def has_words(el: Element) -> bool:
     alt)? A field's value is content, not a name."""
     fp = el.fingerprint
     text = fp.text if fp.tag not in {"input", "textarea", "select"} else ""
-    return any(w.strip() for w in (fp.accessible_name, fp.label, text, fp.placeholder,
+    return any(w.strip() for w in (fp.accessible_name, fp.label, fp.caption, text, fp.placeholder,
                                    fp.title, fp.alt))
 
 
@@ -111,6 +111,7 @@ def name_score(query: str, el: Element) -> tuple[float, str]:
     holds = el.structure and fp.role not in ITEM_ROLES | {"cell"} and bool(
         fp.accessible_name or fp.role in {"table", "grid", "treegrid", "list"})
     for text, weight, what in ((fp.accessible_name, 1.0, "name"), (fp.label, 1.0, "label"),
+                               (fp.caption, 0.95, "caption"),
                                (fp.text, 0.6 if holds else 0.95, "text"),
                                (fp.placeholder, 0.92, "placeholder"),
                                (fp.title, 0.92, "title"), (fp.alt, 0.92, "alt"),
@@ -163,7 +164,7 @@ def name_score(query: str, el: Element) -> tuple[float, str]:
 def exact_name(query: str, el: Element) -> bool:
     fp = el.fingerprint
     wanted = normalize(query)
-    return any(normalize(t) == wanted for t in (fp.accessible_name, fp.text, fp.label,
+    return any(normalize(t) == wanted for t in (fp.accessible_name, fp.text, fp.label, fp.caption,
                                                 fp.placeholder, fp.title, fp.alt) if t)
 
 

@@ -29,7 +29,8 @@ def phrasing(el: Element, peers: list[Element], snapshot: Snapshot) -> str:
     """A description that would pick this element and not its peers."""
     fp = el.fingerprint
     kind = ROLE_WORD.get(fp.role, "field" if is_editable(fp, el.editable) else "element")
-    name = (fp.accessible_name or fp.text or fp.label or fp.placeholder or fp.title)[:40]
+    name = (fp.accessible_name or fp.text or fp.label or fp.caption or fp.placeholder
+            or fp.title)[:40]
     base = f'the "{name}" {kind}' if name else f"the {kind}"
     others = [p for p in peers if p is not el]
     row = row_words(el, snapshot)

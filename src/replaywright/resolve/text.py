@@ -43,6 +43,7 @@ SYNONYM_GROUPS: dict[str, tuple[str, ...]] = {
     "add": ("add", "plus", "create", "new"),
     "home": ("home", "house"),
     "copy": ("copy", "clipboard"),
+    "lock": ("unlocked", "locked", "unlock", "lock", "padlock"),  # an icon, shut or open
     "refresh": ("refresh", "reload"),
     "filter": ("filter", "funnel"),
     "notification": ("notification", "bell", "alert"),
