@@ -213,7 +213,8 @@ _DOCS = (  # a docs page: a logo link, highlighted search terms, code blocks wit
     '<article><p>Use <code>.env</code> files and <mark id="hit-1">CORSMiddleware</mark> or '
     '<mark>CORSMiddleware</mark>.</p>' + "".join(
         f'<div class="highlight"><pre><button id="copy-{i}" class="md-clipboard" '
-        f'title="Copy to clipboard"></button><code>print({i})</code></pre></div>'
+        f'title="Copy to clipboard"></button><code><span class="n">print</span><span '
+        f'class="p">({i})</span></code></pre></div>'  # highlighted: no text of its own
         for i in (1, 2)) + "</article>")
 
 
@@ -288,6 +289,17 @@ async def test_an_icon_told_by_its_look_among_other_icons_is_refused(
     await page.set_content(_OPERATION.format(label="authorize", icon="key"))
     with pytest.raises(StepFailed):
         _pick(await take_snapshot(page), step)
+
+
+async def test_a_block_named_by_a_heading_is_not_any_element_saying_the_words(
+        browser: BrowserSession) -> None:
+    """"The Response body contains "placed"" before the response is shown: not the schema's
+    example that happens to say "placed"."""
+    page = await browser.new_page()
+    await page.set_content('<h4>Example Value</h4><pre><span>"status"</span>: <span>"placed"'
+                           '</span></pre><button>Execute</button>')
+    with pytest.raises(StepFailed):
+        _pick(await take_snapshot(page), 'The Response body contains "placed"')
 
 
 async def test_a_part_named_by_words_its_section_holds_is_not_the_section(

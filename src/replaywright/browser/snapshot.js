@@ -217,7 +217,7 @@
     return el.hasAttribute("onclick") || el.hasAttribute("ondblclick") || (el.isContentEditable && !(el.parentElement && el.parentElement.isContentEditable)) ||
       (el.hasAttribute("tabindex") && el.tabIndex >= 0);
   };
-  const isStructure = (tag, role) => STRUCTURE_ROLES.has(role) || tag === "li" || tag === "tr" || tag === "table" || tag === "dialog" || tag === "details";
+  const isStructure = (tag, role) => STRUCTURE_ROLES.has(role) || tag === "li" || tag === "tr" || tag === "table" || tag === "dialog" || tag === "details" || tag === "pre";
   // The title of a block whose first child is a heading-like element (h1-h6, legend,
   // summary, or an element whose class says title/name/header), for blocks of several parts.
   const TITLE_CLASS = /(^|[\s_-])(title|name|header|heading|caption)([\s_-]|$)/i;

@@ -17,6 +17,7 @@ from replaywright.resolve.text import (
     machine_words,
     normalize,
     phrase_score,
+    plain_tokens,
     recall,
     tokens,
 )
@@ -232,5 +233,7 @@ def names_by_role(intent: Intent, readings: list[Reading]) -> bool:
     first = readings[0] if readings else None
     if first is None or first.container or first.region or first.relation:
         return False
-    words = set(normalize(first.name).split()) | {first.kind}
-    return bool(words & MESSAGE_WORDS) or first.kind == "text"
+    # every word a message word: "the results summary", "the error message"; "the Response
+    # body" names a block, which is not whatever element says the words
+    words = plain_tokens(first.name) | ({first.kind} - {""} - WHOLE_KINDS)
+    return (bool(words) and words <= MESSAGE_WORDS) or first.kind == "text"
