@@ -185,7 +185,7 @@ _SWAGGER_OP = (  # Swagger UI 5: a summary bar and an icon-only arrow that expan
     '<svg width="20" height="20"><rect width="20" height="20"/></svg></button></div></div>')
 _MODELS = (  # a titled section holding parts that are named by its words
     '<section id="models"><h4><button id="models-toggle" aria-expanded="true">Schemas</button>'
-    '</h4><div><button aria-expanded="true">Order</button><table><tr><td>status</td>'
+    '</h4><div><button id="order-toggle" aria-expanded="true">Order</button><table><tr><td>status</td>'
     '<td>placed, delivered</td></tr></table></div><div><button aria-expanded="false">Pet'
     '</button></div>' + "<p>filler</p>" * 40 + '</section>')
 _RESULTS = (  # search results: list items, each holding one or more articles
@@ -252,6 +252,7 @@ _SCHEMA_PAGE = (  # sqlite-web: Bootstrap tabs, a form's Query button, tables un
     (_QUASAR_PAGE, 'The error message contains "at least 8 characters"', "too-short"),
     (_SWAGGER_OP, "Click the GET /pet/{petId} operation", "summary"),  # the one you can read
     (_MODELS, "Scroll to the Schemas section", "models-toggle"),  # where it starts
+    (_MODELS, "Click the Order schema", "order-toggle"),  # "Order" under the Schemas heading
     (_RESULTS, 'The first search result contains "Lifespan"', "result-1"),  # a list's item
     (_QUASAR_SELECT, "Click the Country dropdown", "country"),
     (_QUASAR_SELECT, "Click the remove icon on the French chip", "rm-French"),

@@ -75,6 +75,7 @@ from replaywright.resolve.scoring import (
 from replaywright.resolve.suggest import closest_listing, container_words, listing
 from replaywright.resolve.text import (
     contains_phrase,
+    recall,
 )
 
 _STATE_CHECKS = {Action.EXPECT_CHECKED, Action.EXPECT_UNCHECKED, Action.EXPECT_ENABLED,
@@ -366,6 +367,12 @@ class LocalResolver:
             name, why = 1.0, "holds the words"
         elif reading.name:
             name, source = name_score(reading.name, el)
+            if 0 < name < 0.9 and fp.heading and source in {"name", "text", "label"} \
+                    and intent.action not in ELEMENT_CHECKS:
+                # "click the Order schema": the Order button under the Schemas heading
+                both = recall(reading.name, f"{fp.accessible_name or fp.text} {fp.heading}")
+                if both * 0.9 > name and recall(reading.name, fp.heading) < both:
+                    name, source = both * 0.9, "name and heading"
             if name < MIN_NAME and looks_only(reading, el):
                 # "the cog icon in the Name column header": an icon without a single word,
                 # described by its look, which a page does not tell; only a relation can
