@@ -236,7 +236,9 @@ _QUASAR_PAGE = (  # NiceGUI: a header, icon-font buttons, a captioned slider, a 
 _SCHEMA_PAGE = (  # sqlite-web: Bootstrap tabs, a form's Query button, tables under headings
     '<ul class="nav nav-tabs"><li class="nav-item"><a class="nav-link" href="#s">Structure</a>'
     '</li><li class="nav-item"><a id="query-tab" class="nav-link" href="#q">Query</a></li></ul>'
-    '<form><input name="q"><a class="btn btn-secondary" href="#run">Query</a></form>'
+    '<form><input name="q"><a class="btn btn-secondary" href="#run">Query</a>'
+    '<label for="site">From site</label><select id="site"><option>All</option>'
+    '<option>Main</option></select></form>'
     '<h4>Columns</h4><table id="columns" class="table"><tr><th>Column</th><th>Data type</th>'
     '</tr><tr><td>species</td><td>TEXT</td></tr></table><h4>Indexes</h4><table class="table">'
     '<tr><th>Name</th><th>Columns</th><th>Unique</th></tr><tr><td>ix_species</td>'
@@ -245,6 +247,7 @@ _SCHEMA_PAGE = (  # sqlite-web: Bootstrap tabs, a form's Query button, tables un
 
 @pytest.mark.parametrize(("html", "step", "meant"), [
     (_SCHEMA_PAGE, "Click the Query tab", "query-tab"),  # a link in a bar of tabs
+    (_SCHEMA_PAGE, "Select 'Main' from the From site dropdown", "site"),  # "From" is a name
     (_SCHEMA_PAGE, 'The Columns table contains "species"', "columns"),  # not the one saying it
     (_QUASAR_PAGE, "Click the Next page button", "next-page"),  # an icon font's chevron
     (_QUASAR_PAGE, "The Quiet hours slider is visible", "quiet"),  # the caption before it

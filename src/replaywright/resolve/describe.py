@@ -205,6 +205,8 @@ def _main(text: str) -> list[Reading]:
     """The target phrase: `[article] [ordinal] [colour] name [kind]` or `kind labelled name`.
     Returns the literal reading first, then one with the leading word read as an ordinal."""
     text = strip_article(text)
+    if not text or _ARTICLE.match(text + " "):
+        return []  # "the From site dropdown" is no "the" in a "site dropdown"
     readings = []
     literal = _plain(text)
     readings.append(literal)
