@@ -245,7 +245,16 @@ _SCHEMA_PAGE = (  # sqlite-web: Bootstrap tabs, a form's Query button, tables un
     '<td>species</td><td>no</td></tr></table>')
 
 
+_RESPONSE = (  # Swagger UI's live response: blocks titled by the heading right before them
+    '<h4>Server response</h4><table><tr class="response"><td>200</td><td class="response-col">'
+    '<div><h5>Response body</h5><div id="body" class="highlight-code"><div>Download</div><pre>'
+    '<span>{"name": </span><span>"doggie"</span>}</pre></div></div><div><h5>Response headers'
+    '</h5><pre id="headers"><span>x-rate-limit: 10</span></pre></div></td></tr></table>')
+
+
 @pytest.mark.parametrize(("html", "step", "meant"), [
+    (_RESPONSE, 'The Response body contains "doggie"', "body"),
+    (_RESPONSE, 'The Response headers contain "x-rate-limit"', "headers"),
     (_SCHEMA_PAGE, "Click the Query tab", "query-tab"),  # a link in a bar of tabs
     (_SCHEMA_PAGE, "Select 'Main' from the From site dropdown", "site"),  # "From" is a name
     (_SCHEMA_PAGE, 'The Columns table contains "species"', "columns"),  # not the one saying it

@@ -227,6 +227,8 @@
     const t = lower(first);
     if (!(isHeadingTag(t) || t === "legend" || t === "summary" || t === "caption"
           || (TITLE_CLASS.test(first.getAttribute("class") || "")))) return "";
+    // a bare <div> of a heading and one block: the block is what the heading titles
+    if (isHeadingTag(t) && tag === "div" && el.childElementCount === 2) return "";
     return cap(first.innerText || first.textContent, 80);
   };
   const isTextBearing = (el, tag) => {
@@ -448,7 +450,11 @@
     let region = entry[2];
     const isLandmark = LANDMARK_TAGS.has(tag) || LANDMARK_ROLES.has(role);
     const classWords = (el.getAttribute("class") || "") + " " + idOf(el);
-    const titled = titleOf(el, tag);
+    // the block right after a heading is what the heading titles ("the Response body")
+    const prev = el.previousElementSibling;
+    const headed = !!prev && isHeadingTag(lower(prev)) && !isHeadingTag(tag)
+      && !INTERACTIVE_TAGS.has(tag) && !SKIP.has(tag);
+    const titled = titleOf(el, tag) || (headed ? cap(prev.innerText || prev.textContent, 80) : "");
     if (titled && !isLandmark) {
       // a block named by its first child (a facet, an admonition, a card): a region people
       // name by that title, and a candidate for checks

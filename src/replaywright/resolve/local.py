@@ -370,8 +370,10 @@ class LocalResolver:
             if 0 < name < 0.9 and fp.heading and source in {"name", "text", "label"} \
                     and intent.action not in ELEMENT_CHECKS:
                 # "click the Order schema": the Order button under the Schemas heading
-                both = recall(reading.name, f"{fp.accessible_name or fp.text} {fp.heading}")
-                if both * 0.9 > name and recall(reading.name, fp.heading) < both:
+                own = fp.accessible_name or fp.text
+                both = recall(reading.name, f"{own} {fp.heading}")
+                if both * 0.9 > name and max(recall(reading.name, own),
+                                             recall(reading.name, fp.heading)) < both:
                     name, source = both * 0.9, "name and heading"
             if name < MIN_NAME and looks_only(reading, el):
                 # "the cog icon in the Name column header": an icon without a single word,
@@ -402,6 +404,9 @@ class LocalResolver:
         if intent.action is Action.EXPECT_TEXT and intent.value and not contains_phrase(
                 fp.text + " " + el.container, intent.value):
             score *= 0.9
+        if intent.action is Action.EXPECT_TEXT and fp.role == "heading" \
+                and reading.kind != "heading":
+            score *= 0.6  # "the Response body contains": the block the heading titles
         if kind < 1:
             why += f", kind {kind:.2f}"
         return score, why

@@ -145,7 +145,8 @@ def name_score(query: str, el: Element) -> tuple[float, str]:
         alone = recall(query, machine_words(words), abbreviations=True)
         if alone * 0.7 > best:
             best, source = alone * 0.7, "id/class"
-        if el.structure and fp.accessible_name:  # "the Origin facet": a title and a class
+        if el.structure and fp.accessible_name and fp.role not in ITEM_ROLES:
+            # "the Origin facet": a title and a class (a row's name is all it holds)
             both = recall(query, fp.accessible_name + " " + machine_words(words))
             score = both * 0.85
             if both > alone and score > best:  # the title says some of the words
