@@ -230,7 +230,10 @@ _QUASAR_PAGE = (  # NiceGUI: a header, icon-font buttons, a captioned slider, a 
     '<i class="q-icon notranslate material-icons" aria-hidden="true">chevron_right</i></span>'
     '</button><div>Change password</div><div>Current password</div>'
     '<div id="too-short">The new password must have at least 8 characters.</div>'
-    '<div>Last saved just now</div></main>')
+    '<div>Last saved just now</div></main><div role="menu" class="q-menu"><div class="q-list">'
+    + "".join(f'<div class="q-item" role="listitem" tabindex="0" style="cursor: pointer">'
+              f'<div class="q-item__section" id="item-{n}">{words}</div></div>'
+              for n, words in enumerate(["Keyboard shortcuts", "Sign out"])) + "</div></div>")
 
 
 _SCHEMA_PAGE = (  # sqlite-web: Bootstrap tabs, a form's Query button, tables under headings
@@ -259,6 +262,7 @@ _RESPONSE = (  # Swagger UI's live response: blocks titled by the heading right 
     (_SCHEMA_PAGE, "Select 'Main' from the From site dropdown", "site"),  # "From" is a name
     (_SCHEMA_PAGE, 'The Columns table contains "species"', "columns"),  # not the one saying it
     (_QUASAR_PAGE, "Click the Next page button", "next-page"),  # an icon font's chevron
+    (_QUASAR_PAGE, "Click Keyboard shortcuts in the menu", "item-0"),  # where a click lands
     (_QUASAR_PAGE, "The Quiet hours slider is visible", "quiet"),  # the caption before it
     (_QUASAR_PAGE, 'The header contains "Grace"', "top"),  # the page's header
     (_QUASAR_PAGE, 'The error message contains "at least 8 characters"', "too-short"),

@@ -31,7 +31,7 @@ def clicked_inside(chosen: Candidate, reading: Reading, snapshot: Snapshot) -> C
     if not snapshot.has_tree:
         return chosen
     if el.interactive:
-        return _shown_twin(chosen, snapshot)
+        return _words_inside(_shown_twin(chosen, snapshot), snapshot)
     if reading.kind in {"row", "item", "table", "list", "dialog", "section"}:
         return chosen
     around = [e for e in snapshot.elements if e is not el and e.interactive and not e.hidden
@@ -89,6 +89,21 @@ def other_icons(el: Element, start: int, end: int, snapshot: Snapshot) -> bool:
                and kind_fit("icon", e) >= 0.9 and (e.interactive or e.fingerprint.tag in
                                                    {"svg", "img", "i"})
                for e in snapshot.elements)
+
+
+def _words_inside(chosen: Candidate, snapshot: Snapshot) -> Candidate:
+    """A clickable list item or row whose words all sit in one text inside it (Quasar's
+    `q-item` around its label): the click lands on that text, as a recording would say."""
+    el = chosen.element
+    if el.fingerprint.role not in {"listitem", "row"}:
+        return chosen
+    words = normalize(el.fingerprint.text)
+    inner = [e for e in snapshot.elements if e is not el and not e.interactive and not e.hidden
+             and snapshot.contains(el.node, e.node) and normalize(e.fingerprint.text) == words]
+    if not words or not inner:
+        return chosen
+    deepest = max(inner, key=lambda e: e.node)
+    return Candidate(deepest, chosen.score, f"{chosen.why}, its words")
 
 
 def _shown_twin(chosen: Candidate, snapshot: Snapshot) -> Candidate:
