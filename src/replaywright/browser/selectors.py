@@ -75,6 +75,16 @@ def stable_selectors(fp: Fingerprint, peers: Sequence[Fingerprint] = (),
     return found
 
 
+def class_selector(fp: Fingerprint) -> Selector | None:
+    """`div.highlight-code`: the tag and up to two of its own non-generated classes."""
+    classes = [c for c in fp.classes if not _GENERATED_ID.search(c)
+               and re.fullmatch(r"[A-Za-z][\w-]*", c)][:2]
+    if not classes or fp.in_shadow:
+        return None
+    return Selector(kind="css", value=fp.tag + "".join("." + c for c in classes),
+                    frame=fp.frame)
+
+
 def _frame(page: Page, frame_url: str) -> Frame | None:
     if not frame_url:
         return page.main_frame

@@ -231,6 +231,14 @@
     if (isHeadingTag(t) && tag === "div" && el.childElementCount === 2) return "";
     return cap(first.innerText || first.textContent, 80);
   };
+  // ... or the block right after a heading: what the heading titles ("the Response body")
+  const titleFor = (el, tag) => {
+    const own = titleOf(el, tag);
+    if (own) return own;
+    const prev = el.previousElementSibling;
+    if (!prev || !isHeadingTag(lower(prev)) || isHeadingTag(tag) || INTERACTIVE_TAGS.has(tag) || SKIP.has(tag)) return "";
+    return cap(prev.innerText || prev.textContent, 80);
+  };
   const isTextBearing = (el, tag) => {
     if (tag === "img") return !!el.getAttribute("alt");
     if (tag === "svg") return !!el.querySelector("title");
@@ -409,6 +417,8 @@
     const rect = target.getBoundingClientRect();
     const d = describe(target, tag, role, rect, pathsOfElement(target));
     d.visible = styleVisible(target) && rect.width > 0 && rect.height > 0;
+    const titled = titleFor(target, tag);
+    if (titled && !d.accessible_name) d.accessible_name = titled;
     // its landmark and its row, walking up once
     for (let n = target.parentElement; n; n = n.parentElement) {
       const t = lower(n), r = roleAttrOf(n);
@@ -450,11 +460,7 @@
     let region = entry[2];
     const isLandmark = LANDMARK_TAGS.has(tag) || LANDMARK_ROLES.has(role);
     const classWords = (el.getAttribute("class") || "") + " " + idOf(el);
-    // the block right after a heading is what the heading titles ("the Response body")
-    const prev = el.previousElementSibling;
-    const headed = !!prev && isHeadingTag(lower(prev)) && !isHeadingTag(tag)
-      && !INTERACTIVE_TAGS.has(tag) && !SKIP.has(tag);
-    const titled = titleOf(el, tag) || (headed ? cap(prev.innerText || prev.textContent, 80) : "");
+    const titled = titleFor(el, tag);
     if (titled && !isLandmark) {
       // a block named by its first child (a facet, an admonition, a card): a region people
       // name by that title, and a candidate for checks

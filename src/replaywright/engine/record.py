@@ -10,7 +10,13 @@ from collections.abc import Mapping
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
-from replaywright.browser.selectors import IDIOMATIC, locate, scoped_selector, stable_selectors
+from replaywright.browser.selectors import (
+    IDIOMATIC,
+    class_selector,
+    locate,
+    scoped_selector,
+    stable_selectors,
+)
 from replaywright.cache import proposals
 from replaywright.cache.entry import CacheEntry
 from replaywright.engine.caching import CachePlan, Pending
@@ -86,11 +92,18 @@ async def selectors(page: Page, located: Located) -> list[Selector]:
             or located.element is None or any(s.kind in IDIOMATIC for s in found)):
         return found
     item, words = container_words(located.element, located.snapshot)
-    if item is None:
-        return found
-    scoped = await scoped_selector(located.frame, located.handle, located.fingerprint,
-                                   item.fingerprint, words)
-    return [scoped, *found] if scoped else found
+    scoped = item and await scoped_selector(located.frame, located.handle,
+                                            located.fingerprint, item.fingerprint, words)
+    if scoped:
+        return [scoped, *found]
+    by_class = class_selector(located.fingerprint)
+    if by_class is not None and not any(s.value == by_class.value for s in found) \
+            and await _finds_one(page, by_class):
+        # `div.highlight-code`: the element's own classes, when no other element has
+        # them, before a path through its ancestors
+        return [*(s for s in found if s.kind not in {"css", "xpath"}), by_class,
+                *(s for s in found if s.kind in {"css", "xpath"})]
+    return found
 
 
 async def _finds_one(page: Page, selector: Selector) -> bool:
