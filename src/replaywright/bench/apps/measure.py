@@ -125,6 +125,10 @@ class AppBench:
                 for step in result.steps:
                     if step.status == "failed" or step.expect == "wrong":
                         self._problem(f"{where}:{step.line} {step.text!r}: {step.error}")
+                    elif step.status in {"healed", "resolved"} and label != "first":
+                        # a replay that needed the resolver: which step, and why
+                        self.echo(f"  ~ {where}:{step.line} {step.text!r}: {step.status}: "
+                                  f"{step.note}", err=True)
                 if result.error:
                     self._problem(f"{where}: run error: {result.error}")
                 self.echo(f"  {where}: {sum(s.expect == 'matched' for s in result.steps)} "
