@@ -69,6 +69,7 @@ def scrolled_to(chosen: Candidate, snapshot: Snapshot) -> Candidate:
 
 
 _TAB_BAR = re.compile(r"(^|[\s_-])tabs?([\s_-]|$)|tablist|tabbed", re.I)
+_PANEL = re.compile(r"panel|content|pane\b|body", re.I)
 
 
 def in_tab_bar(cand: Candidate, snapshot: Snapshot) -> Candidate:
@@ -76,10 +77,14 @@ def in_tab_bar(cand: Candidate, snapshot: Snapshot) -> Candidate:
     `md-tabs`) is a tab as much as a `role=tab` is: the Query tab, not a Query button."""
     el = cand.element
     kind = kind_fit("tab", el)
-    if not 0 < kind < 1 or not any(_TAB_BAR.search(r.words) for r in
-                                   snapshot.region_chain(el)[:2]):
+    if not 0 < kind < 1:
         return cand
-    return Candidate(el, cand.score / kind, f"{cand.why}, in a tab bar")
+    for region in snapshot.region_chain(el)[:2]:
+        if region.kind == "tabpanel" or _PANEL.search(region.words):
+            return cand  # inside what a tab shows, not in its bar
+        if _TAB_BAR.search(region.words):
+            return Candidate(el, cand.score / kind, f"{cand.why}, in a tab bar")
+    return cand
 
 
 def other_icons(el: Element, start: int, end: int, snapshot: Snapshot) -> bool:
