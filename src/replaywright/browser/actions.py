@@ -25,15 +25,23 @@ QUIET_JS = """({quiet, max}) => new Promise((resolve) => {
     const open = window.open;
     window.open = function (...args) { state.opened = true; return open.apply(this, args); };
   }
+  // A short transition (a menu fading in) is waited for too: mid-way its words are still
+  // transparent. Endless animations (spinners) are not.
+  const animating = () => !!document.getAnimations && document.getAnimations().some((a) => {
+    if (a.playState !== "running" || !a.effect) return false;
+    const end = a.effect.getComputedTiming().endTime;
+    return isFinite(end) && end <= 2000;
+  });
   const start = performance.now();
   const check = () => {
     const now = performance.now();
-    if (now - window.__rwQuiet.last >= quiet || now - start >= max) {
+    const quietFor = now - window.__rwQuiet.last;
+    if ((quietFor >= quiet && !animating()) || now - start >= max) {
       const opened = window.__rwQuiet.opened;
       window.__rwQuiet.opened = false;
       return resolve(opened);
     }
-    setTimeout(check, Math.max(5, quiet - (now - window.__rwQuiet.last)));
+    setTimeout(check, quietFor >= quiet ? 20 : Math.max(5, quiet - quietFor));
   };
   check();
 })"""

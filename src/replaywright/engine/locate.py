@@ -236,13 +236,18 @@ class Locator:
         while True:
             now = time.monotonic()
             final = now >= deadline
+            found = False
             if entry is not None and entry.fingerprint is not None:
                 seen = await self.cached(entry, intent)
                 if isinstance(seen, Located):
+                    found = True
                     holds, problem = await holds_now(intent, seen)
                     if holds:
                         return seen
-            if now >= next_resolve or final:
+            # the cached element is there but not yet true ("9 members" still says 10):
+            # wait on it; look afresh only late, in case another element now says it
+            patient = found and now < start + timeout / 2
+            if (now >= next_resolve and not patient) or final:
                 next_resolve = now + cadence
                 try:
                     located = await self.resolve(intent, max(deadline, now + 1.0),
@@ -257,7 +262,14 @@ class Locator:
                     holds, problem = await holds_now(intent, located)
                     if holds:
                         located.calls, located.usage = calls, usage
-                        if entry is not None:
+                        if entry is not None and entry.fingerprint is not None \
+                                and self.matcher.verify(entry.fingerprint,
+                                                        located.fingerprint, intent.target):
+                            # its words were still changing when the cache looked: the
+                            # same element, not a heal
+                            located.status = "cached"
+                            located.note = "the cached element, found again while waiting"
+                        elif entry is not None:
                             located.status = "healed"
                             located.note = ("the cached element no longer matched; "
                                             "re-resolved while waiting")
