@@ -246,6 +246,8 @@
     return ownText(el).length > 0;
   };
   // Paths from the node up, from the indices the walk noted: only for what is described.
+  // An XPath step; an <svg> (another namespace) is not found by its bare name in HTML.
+  const xstep = (el, t, i) => el.namespaceURI === "http://www.w3.org/1999/xhtml" ? `${t}[${i}]` : `*[local-name()='${t}'][${i}]`;
   const pathsOf = (id) => {
     const parts = [], css = [];
     let idx = "", cssDone = false;
@@ -260,7 +262,7 @@
         }
       }
       if (!idx && idOf(el)) idx = `//*[@id='${idOf(el)}']` + (parts.length ? "/" + parts.join("/") : "");
-      parts.unshift(`${t}[${sibIndex[n]}]`);
+      parts.unshift(xstep(el, t, sibIndex[n]));
       if (shadowChild[n]) parts.unshift("#shadow");
     }
     return { xpath: "/" + parts.join("/"), idxpath: idx || "/" + parts.join("/"), css: css.join(" > ") };
@@ -283,7 +285,7 @@
         }
       }
       if (!idx && idOf(n)) idx = `//*[@id='${idOf(n)}']` + (parts.length ? "/" + parts.join("/") : "");
-      parts.unshift(`${t}[${i}]`);
+      parts.unshift(xstep(n, t, i));
       if (parent && parent.nodeType === 11) { parts.unshift("#shadow"); n = parent.host; } else n = n.parentElement;
     }
     return { xpath: "/" + parts.join("/"), idxpath: idx || "/" + parts.join("/"), css: css.join(" > ") };

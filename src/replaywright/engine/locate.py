@@ -112,6 +112,11 @@ class Locator:
             await asyncio.sleep(POLL_INTERVAL)
         located = await self.resolve(intent, deadline, hint=entry.fingerprint,
                                      first=seen.snapshot)
+        again = await self.cached(entry, intent)
+        if isinstance(again, Located) and await _same_node(again.handle, located.handle):
+            # the page was still drawing it when the cache looked: the cache finds it now
+            again.note = "the cached element, once the page showed it"
+            return again
         located.status, located.note = "healed", seen.why(self.matcher.threshold)
         return located
 
@@ -262,14 +267,15 @@ class Locator:
                     holds, problem = await holds_now(intent, located)
                     if holds:
                         located.calls, located.usage = calls, usage
-                        if entry is not None and entry.fingerprint is not None \
-                                and self.matcher.verify(entry.fingerprint,
-                                                        located.fingerprint, intent.target):
+                        again = await self.cached(entry, intent) if entry is not None \
+                            and entry.fingerprint is not None else None
+                        if isinstance(again, Located) and await _same_node(again.handle,
+                                                                           located.handle):
                             # its words were still changing when the cache looked: the
-                            # same element, not a heal
-                            located.status = "cached"
-                            located.note = "the cached element, found again while waiting"
-                        elif entry is not None:
+                            # cache finds it now, no heal
+                            again.note = "the cached element, found again while waiting"
+                            return again
+                        if entry is not None:
                             located.status = "healed"
                             located.note = ("the cached element no longer matched; "
                                             "re-resolved while waiting")
@@ -302,3 +308,10 @@ async def holds_now(intent: Intent, located: Located) -> tuple[bool, str]:
         return checked == wanted, f"the element is {'' if checked else 'not '}checked"
     except PlaywrightError as exc:
         return False, str(exc).splitlines()[0]
+
+
+async def _same_node(a: ElementHandle, b: ElementHandle) -> bool:
+    try:
+        return bool(await a.evaluate("(x, y) => x === y", b))
+    except PlaywrightError:
+        return False

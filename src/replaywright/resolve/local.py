@@ -21,7 +21,7 @@ different elements equally well are a refusal, never a guess.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from replaywright.browser.snapshot import Element, Snapshot
 from replaywright.errors import AmbiguousTarget, StepFailed
@@ -78,6 +78,8 @@ from replaywright.resolve.text import (
     recall,
 )
 
+#: Kinds a click is done on through the one link or button inside (`clicked_inside`).
+_CLICKED_INSIDE = {"column", "cell", "heading", "text"}
 _STATE_CHECKS = {Action.EXPECT_CHECKED, Action.EXPECT_UNCHECKED, Action.EXPECT_ENABLED,
                  Action.EXPECT_DISABLED}
 _CLICKS = {Action.CLICK, Action.DBLCLICK}
@@ -259,6 +261,10 @@ class LocalResolver:
         best = 0.0
         for reading in read(intent.target):
             score = self._score(reading, intent, element)[0]
+            if score <= 0 and intent.action in _CLICKS and reading.kind in _CLICKED_INSIDE \
+                    and element.fingerprint.role in {"link", "button"}:
+                # "click the Horsepower column header" was done on the link inside it
+                score = self._score(replace(reading, kind=""), intent, element)[0] * 0.95
             if score <= 0:
                 continue
             if reading.container and not self._container_ok(reading, element, snapshot):
