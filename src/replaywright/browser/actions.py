@@ -19,7 +19,10 @@ QUIET_JS = """({quiet, max}) => new Promise((resolve) => {
   // pass without a mutation (at most `max` ms).
   // It also notes window.open() calls, so the caller knows a popup is coming.
   if (!window.__rwQuiet) {
-    const state = window.__rwQuiet = { last: performance.now(), opened: false };  // new document
+    // new to us: it last changed, as far as anyone can tell, when it finished loading
+    const nav = performance.getEntriesByType("navigation")[0];
+    const loaded = nav ? Math.max(nav.domContentLoadedEventEnd, nav.loadEventEnd) : 0;
+    const state = window.__rwQuiet = { last: loaded || performance.now(), opened: false };
     new MutationObserver(() => { state.last = performance.now(); })
       .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
     const open = window.open;
