@@ -126,7 +126,8 @@ def run(
         help="Use the local resolver's answer when the LLM gives none.")] = None,
 ) -> None:
     """Run a flow: resolve new steps, replay cached ones, heal what changed."""
-    from replaywright.engine.results import RunResult
+    # only what checks the command line is imported before the browser starts: the rest
+    # loads in a thread while it does (`_launch_then_run`)
     from replaywright.flow.loader import load_flow
 
     name = flow.stem
@@ -140,11 +141,9 @@ def run(
         name = loaded.name
         params = parse_params(param)
         loaded.bind(params)
-        from replaywright.codegen.store import ScriptStore, regenerate
-
         browser = browser_options(browser_path, cdp, ws_endpoint, headed)
-        script = ScriptStore(scripts).current_path(loaded.name)
-        if mode == "code" and script.exists():
+        script = _script_to_run(scripts, loaded.name) if mode == "code" else None
+        if script is not None:
             from replaywright.script import run_script
 
             result = asyncio.run(run_script(
@@ -160,11 +159,15 @@ def run(
                 llm={"llm": llm, "base_url": llm_base_url, "timeout": llm_timeout,
                      "screenshot": llm_screenshot, "fallback_local": llm_fallback_local}))
     except ReplaywrightError as exc:
+        from replaywright.engine.results import RunResult
+
         # the run could not start: CI still gets a report and a JUnit file saying why
         failed = RunResult(flow=name, error=str(exc))
         _write_reports(failed, report, junit)
         raise error_exit(exc, json_out, extra=failed.to_json()) from None
     if result.passed and not no_cache and not result.summary()["pending_review"]:
+        from replaywright.codegen.store import regenerate
+
         # a heal waiting for review is not in the generated script either
         written = regenerate(loaded, result, scripts, params=loaded.bind(params))
         if written is not None and not json_out:
@@ -176,9 +179,19 @@ def run(
     raise typer.Exit(code)
 
 
+def _script_to_run(scripts: Path, flow: str) -> Path | None:
+    """`--with code`: the flow's generated script, if there is one."""
+    from replaywright.codegen.store import ScriptStore
+
+    script = ScriptStore(scripts).current_path(flow)
+    return script if script.exists() else None
+
+
 def _load_engine() -> ModuleType:
-    """The engine and the matcher a replay checks elements with (numpy and all)."""
+    """The engine, the matcher a replay checks elements with (numpy and all) and the
+    script store a passing run regenerates."""
     import_module("replaywright.match")
+    import_module("replaywright.codegen.store")
     return import_module("replaywright.session")
 
 
