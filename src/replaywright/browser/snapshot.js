@@ -15,10 +15,12 @@
 // visible label stands in for it (custom-styled checkboxes, file inputs), and a control
 // hidden inside a shown parent (buttons revealed on hover).
 //
-// arg: {offsetX, offsetY, frame, target, focus: {words: [...], phrases: [...], kinds: [...]}}
-// With `target`, describes that one element only (the replay fast path).
+// arg: {offsetX, offsetY, frame, target, focus: {words: [...], phrases: [...], kinds: [...]},
+//       shared: {role, name}}
+// With `target`, describes that one element only (the replay fast path). With `shared`,
+// answers whether two elements carry that role and accessible name.
 (arg) => {
-  const { offsetX = 0, offsetY = 0, frame = "", target = null, focus = null } = arg || {};
+  const { offsetX = 0, offsetY = 0, frame = "", target = null, focus = null, shared = null } = arg || {};
   const MAX_TEXT = 200;
   const INTERACTIVE_TAGS = new Set(["a", "button", "input", "select", "textarea", "summary", "option", "label"]);
   const INTERACTIVE_ROLES = new Set(["button", "link", "checkbox", "radio", "textbox", "combobox",
@@ -326,11 +328,13 @@
   const pageW = Math.max(document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0, innerWidth);
   const pageH = Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0, innerHeight);
 
+  // a control's label (or the label of the hidden control a widget replaces)
+  const labelOf = (el, tag, native) => ((tag === "input" || tag === "select" || tag === "textarea" || el.getAttribute("aria-labelledby")) ? labelText(el) : "") || (native ? replacedLabel(native) : "");
   const describe = (el, tag, role, rect, paths) => {
     const style = getComputedStyle(el);
     const isControl = tag === "input" || tag === "select" || tag === "textarea";
     const native = replacedControl(el, tag) || replacedSelect.get(el);
-    const label = (isControl || el.getAttribute("aria-labelledby") ? labelText(el) : "") || (native ? replacedLabel(native) : "");
+    const label = labelOf(el, tag, native);
     const text = visibleText(el, tag, style);
     const attributes = {};
     for (const a of el.attributes) {
@@ -390,6 +394,27 @@
       replaces: replacedWords(native),
     };
   };
+
+  if (shared) {
+    // elements whose words hold the name's first word, in tree order (open shadow roots
+    // too), until two carry the role and the name: a selector made of them is not unique
+    const hint = clean(shared.name).split(" ")[0].toLowerCase();
+    let seen = 0;
+    const stack = [document.documentElement];
+    while (stack.length) {
+      const el = stack.pop();
+      for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]);
+      if (el.shadowRoot) for (let i = el.shadowRoot.children.length - 1; i >= 0; i--) stack.push(el.shadowRoot.children[i]);
+      const tag = lower(el);
+      const role = roleAttrOf(el) || implicitRole(el, tag);
+      if (role !== shared.role) continue;
+      const words = `${el.textContent} ${el.getAttribute("aria-label") || ""} ${el.getAttribute("title") || ""} ${el.getAttribute("aria-labelledby") ? textOfIds(el, el.getAttribute("aria-labelledby")) : ""} ${el.value || ""} ${el.getAttribute("alt") || ""}`;
+      if (!words.toLowerCase().includes(hint)) continue;
+      const label = labelOf(el, tag, replacedControl(el, tag) || replacedSelect.get(el));
+      if (accessibleName(el, tag, role, label, visibleText(el, tag, getComputedStyle(el))) === shared.name && ++seen === 2) return { shared: true };
+    }
+    return { shared: false };
+  }
 
   if (target) {
     const tag = lower(target);

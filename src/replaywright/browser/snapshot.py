@@ -299,3 +299,10 @@ async def describe(handle: ElementHandle, frame: Frame) -> Element:
     raw = await walk(frame, {"offsetX": offset[0], "offsetY": offset[1],
                              "frame": frame_id(frame), "target": handle})
     return _element(raw, frame, -1)
+
+
+async def shared(frame: Frame, role: str, name: str) -> bool:
+    """Do two elements of `frame` carry this role and accessible name, as a snapshot reads
+    them? A role selector made of them finds no single element, and Playwright need not
+    count it: on a big page its count reads every button's labels."""
+    return bool((await walk(frame, {"shared": {"role": role, "name": name}}))["shared"])
