@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections.abc import Awaitable
 from importlib import import_module
 from pathlib import Path
 from types import ModuleType
@@ -126,47 +127,42 @@ def run(
         help="Use the local resolver's answer when the LLM gives none.")] = None,
 ) -> None:
     """Run a flow: resolve new steps, replay cached ones, heal what changed."""
-    from replaywright.engine.results import RunResult
-    from replaywright.flow.loader import load_flow
-
-    name = flow.stem
+    read = _Read(flow, param)
     try:
         if mode not in {"auto", "code", "ai"}:
             raise FlowError(f"--with must be auto, code or ai, not {mode!r}")
         if heal not in {"auto", "review", "off"}:
             raise FlowError(f"--heal must be auto, review or off, not {heal!r}")
         check_trace(trace)
-        loaded = load_flow(flow)
-        name = loaded.name
-        params = parse_params(param)
-        loaded.bind(params)
-        from replaywright.codegen.store import ScriptStore, regenerate
-
         browser = browser_options(browser_path, cdp, ws_endpoint, headed)
-        script = ScriptStore(scripts).current_path(loaded.name)
-        if mode == "code" and script.exists():
+        script = _script_to_run(scripts, read().name) if mode == "code" else None
+        if script is not None:
             from replaywright.script import run_script
 
             result = asyncio.run(run_script(
-                script, loaded.bind(params), base_url=base_url, cache_url=cache, token=token,
-                no_cache=no_cache, save_cache=save_cache, timeout=timeout, browser=browser,
-                progress=not json_out))
+                script, read().bind(read.params), base_url=base_url, cache_url=cache,
+                token=token, no_cache=no_cache, save_cache=save_cache, timeout=timeout,
+                browser=browser, progress=not json_out))
         else:
             result = asyncio.run(_launch_then_run(
-                browser, loaded, params, base_url=base_url, cache_url=cache, token=token,
+                browser, read, base_url=base_url, cache_url=cache, token=token,
                 no_cache=no_cache, save_cache=save_cache, mode=mode, timeout=timeout,
                 screenshots=report is not None, progress=not json_out, heal=heal,
                 trace=trace, trace_dir=trace_dir,
                 llm={"llm": llm, "base_url": llm_base_url, "timeout": llm_timeout,
                      "screenshot": llm_screenshot, "fallback_local": llm_fallback_local}))
     except ReplaywrightError as exc:
+        from replaywright.engine.results import RunResult
+
         # the run could not start: CI still gets a report and a JUnit file saying why
-        failed = RunResult(flow=name, error=str(exc))
+        failed = RunResult(flow=read.flow.name if read.flow else flow.stem, error=str(exc))
         _write_reports(failed, report, junit)
         raise error_exit(exc, json_out, extra=failed.to_json()) from None
     if result.passed and not no_cache and not result.summary()["pending_review"]:
+        from replaywright.codegen.store import regenerate
+
         # a heal waiting for review is not in the generated script either
-        written = regenerate(loaded, result, scripts, params=loaded.bind(params))
+        written = regenerate(read(), result, scripts, params=read().bind(read.params))
         if written is not None and not json_out:
             typer.echo(f"  script: {written}", err=True)
     _write_reports(result, report, junit)
@@ -176,20 +172,59 @@ def run(
     raise typer.Exit(code)
 
 
+class _Read:
+    """The flow file read and its parameters checked, once (a bad one stops the run before
+    a browser starts); what the run reports and regenerates reads it here."""
+
+    def __init__(self, path: Path, param: list[str]) -> None:
+        self.path, self.param = path, param
+        self.flow: Flow | None = None
+        self.params: dict[str, str] = {}
+
+    def __call__(self) -> Flow:
+        if self.flow is None:
+            from replaywright.flow.loader import load_flow
+
+            self.flow = load_flow(self.path)
+            self.params = parse_params(self.param)
+            self.flow.bind(self.params)
+        return self.flow
+
+
+def _script_to_run(scripts: Path, flow: str) -> Path | None:
+    """`--with code`: the flow's generated script, if there is one."""
+    from replaywright.codegen.store import ScriptStore
+
+    script = ScriptStore(scripts).current_path(flow)
+    return script if script.exists() else None
+
+
 def _load_engine() -> ModuleType:
-    """The engine and the matcher a replay checks elements with (numpy and all)."""
+    """The engine, the matcher a replay checks elements with (numpy and all) and the
+    script store a passing run regenerates."""
     import_module("replaywright.match")
+    import_module("replaywright.codegen.store")
     return import_module("replaywright.session")
 
 
-async def _launch_then_run(browser: BrowserOptions, flow: Flow, params: dict[str, str],
-                           **options: Any) -> RunResult:
-    """Start the browser first and load the engine in a thread while it starts: a cached
-    replay is mostly these two waits, so they overlap instead of adding up."""
-    loading = asyncio.get_running_loop().run_in_executor(None, _load_engine)
-    async with open_browser(browser) as opened:
-        session = await loading
-        return await session.run_flow(flow, params, reuse=opened, **options)
+async def _launch_then_run(browser: BrowserOptions, read: _Read, **options: Any) -> RunResult:
+    """Read the flow, then load the engine, in a thread while the browser starts: a cached
+    replay is mostly these waits, so they overlap instead of adding up. Chromium itself
+    starts once the flow has been read, so a bad flow never starts it."""
+    loop = asyncio.get_running_loop()
+    reading = loop.run_in_executor(None, read)
+    loading = asyncio.ensure_future(_load_engine_after(reading))
+    try:
+        async with open_browser(browser, ready=reading) as opened:
+            session = await loading
+            return await session.run_flow(await reading, read.params, reuse=opened, **options)
+    finally:
+        await asyncio.gather(loading, return_exceptions=True)  # no thread left importing
+
+
+async def _load_engine_after(reading: Awaitable[Flow]) -> ModuleType:
+    await reading  # a flow that cannot be read needs no engine
+    return await asyncio.get_running_loop().run_in_executor(None, _load_engine)
 
 
 def _write_reports(result: RunResult, report: Path | None, junit: Path | None) -> None:

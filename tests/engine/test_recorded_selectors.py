@@ -1,24 +1,52 @@
-"""What a resolved step stores to find its element again: Playwright idioms first, then the
-element's own classes, and a path through its ancestors only when nothing else is unique."""
+"""What a resolved step stores to find its element again: Playwright idioms first (a
+button named like its neighbours in other rows by its row, a unique one by role and name),
+then the element's own classes, and a path through its ancestors only when nothing else is
+unique. Each replays from the cache."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from replaywright.browser.launch import BrowserSession
 from replaywright.cache.sqlite import SQLiteStore
 from replaywright.demo.server import serve_directory
-from tests.engine.helpers import flow_from, run
+from tests.engine.helpers import flow_from, run, statuses
 
-PAGE = ("<main><p>Server response</p><div><h5>Response body</h5><div class='highlight-code "
-        "copyable'><pre><span>{\"name\": </span><span>\"doggie\"</span>, \"photoUrls\": [\"https://example.com/photo.png\"]}</pre></div></div>"
-        "<div><h5>Example</h5><div class='example copyable'><pre>{}</pre></div></div></main>")
+ROWS = "".join(f"<tr><td>item {i}</td><td><button>Edit</button></td></tr>" for i in range(40))
+PAGE = f"<!DOCTYPE html><html><body><table>{ROWS}</table><button>Save all</button></body></html>"
+RESPONSE = ("<main><p>Server response</p><div><h5>Response body</h5><div class='highlight-code "
+            "copyable'><pre><span>{\"name\": </span><span>\"doggie\"</span>, \"photoUrls\": "
+            "[\"https://example.com/photo.png\"]}</pre></div></div><div><h5>Example</h5>"
+            "<div class='example copyable'><pre>{}</pre></div></div></main>")
+
+
+async def test_shared_names_are_recorded_by_row_and_unique_ones_by_role(
+        browser: BrowserSession, tmp_path: Path) -> None:
+    (tmp_path / "items.html").write_text(PAGE)
+    flow = flow_from(f"""
+name: rows
+url: {(tmp_path / "items.html").as_uri()}
+steps:
+  - Click the Edit button in the row with "item 31"
+  - Click the Save all button
+""")
+    store = SQLiteStore(tmp_path / "cache.db")
+    first = await run(await browser.new_page(), flow, "", store)
+    assert first.passed, first.error
+    edit, save = first.steps
+    assert edit.selector == ('page.get_by_role("row").filter(has_text="item 31")'
+                             '.get_by_role("button", name="Edit", exact=True)')
+    assert save.selector == "page.get_by_role('button', name='Save all', exact=True)"
+    second = await run(await browser.new_page(), flow, "", store)
+    assert second.passed, second.error
+    assert statuses(second) == ["cached", "cached"]
 
 
 async def test_a_block_without_a_name_is_stored_by_its_own_classes(
-        browser, tmp_path: Path) -> None:
+        browser: BrowserSession, tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
-    (site / "response.html").write_text(PAGE)
+    (site / "response.html").write_text(RESPONSE)
     flow = flow_from('url: response.html\nsteps:\n  - The Response body contains "doggie"\n')
     store = SQLiteStore(tmp_path / "cache.db")
     with serve_directory(site) as base:

@@ -19,7 +19,10 @@ QUIET_JS = """({quiet, max}) => new Promise((resolve) => {
   // pass without a mutation (at most `max` ms).
   // It also notes window.open() calls, so the caller knows a popup is coming.
   if (!window.__rwQuiet) {
-    const state = window.__rwQuiet = { last: performance.now(), opened: false };  // new document
+    // new to us: it last changed, as far as anyone can tell, when it finished loading
+    const nav = performance.getEntriesByType("navigation")[0];
+    const loaded = nav ? Math.max(nav.domContentLoadedEventEnd, nav.loadEventEnd) : 0;
+    const state = window.__rwQuiet = { last: loaded || performance.now(), opened: false };
     new MutationObserver(() => { state.last = performance.now(); })
       .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
     const open = window.open;
@@ -107,11 +110,14 @@ NEEDS_VISIBLE = {Action.CLICK, Action.DBLCLICK, Action.RIGHTCLICK, Action.HOVER,
                  Action.SCROLL}
 
 
-async def reveal(handle: ElementHandle, intent: Intent, timeout: float) -> ElementHandle | None:
+async def reveal(handle: ElementHandle, intent: Intent, timeout: float,
+                 seen_visible: bool = False) -> ElementHandle | None:
     """Make a hidden element usable the way a person would: a native checkbox or file
     input hidden behind its label is used through the label (returned), a control shown on
-    hover is revealed by hovering its nearest visible ancestor. None when it needs nothing."""
-    if intent.action not in NEEDS_VISIBLE or await handle.is_visible():
+    hover is revealed by hovering its nearest visible ancestor. None when it needs nothing
+    (`seen_visible`: the caller has just read it visible by Playwright's rule, so the page
+    is not asked again)."""
+    if intent.action not in NEEDS_VISIBLE or seen_visible or await handle.is_visible():
         return None
     label = (await handle.evaluate_handle(VISIBLE_LABEL_JS)).as_element()
     if label is not None:
@@ -162,13 +168,15 @@ async def select_custom(page: Page, handle: ElementHandle, value: str, ms: float
 
 
 async def perform(page: Page, handle: ElementHandle | None, intent: Intent, *,
-                  timeout: float, base_dir: Path, options: list[str] | None = None) -> bool:
+                  timeout: float, base_dir: Path, options: list[str] | None = None,
+                  seen_visible: bool = False) -> bool:
     """Carry out an element action (checks are evaluated by the engine, not here). True
     when it made the page call window.open()."""
     ms = timeout * 1000
     action = intent.action
     try:
-        via = await reveal(handle, intent, timeout) if handle is not None else None
+        via = (await reveal(handle, intent, timeout, seen_visible)
+               if handle is not None else None)
         if via is not None and action in {Action.CHECK, Action.UNCHECK}:
             await _toggle_via(via, handle, action is Action.CHECK, ms)  # type: ignore[arg-type]
         else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -85,9 +85,15 @@ async def _browser(pw: Playwright, options: BrowserOptions) -> Browser:
 
 
 @asynccontextmanager
-async def open_browser(options: BrowserOptions | None = None) -> AsyncIterator[BrowserSession]:
+async def open_browser(options: BrowserOptions | None = None,
+                       ready: Awaitable[object] | None = None) -> AsyncIterator[BrowserSession]:
+    """A browser, page and context. `ready` is awaited once Playwright's driver is up and
+    before Chromium starts: work that may still stop the run (reading the flow) overlaps
+    the driver's start, and a run that stops there never starts a browser."""
     options = options or BrowserOptions()
     async with async_playwright() as pw:
+        if ready is not None:
+            await ready
         browser = await _browser(pw, options)
         width, height = options.viewport
         context = await browser.new_context(viewport={"width": width, "height": height})

@@ -15,10 +15,12 @@
 // visible label stands in for it (custom-styled checkboxes, file inputs), and a control
 // hidden inside a shown parent (buttons revealed on hover).
 //
-// arg: {offsetX, offsetY, frame, target, focus: {words: [...], phrases: [...], kinds: [...]}}
-// With `target`, describes that one element only (the replay fast path).
+// arg: {offsetX, offsetY, frame, target, focus: {words: [...], phrases: [...], kinds: [...]},
+//       shared: {role, name}}
+// With `target`, describes that one element only (the replay fast path). With `shared`,
+// answers whether two elements carry that role and accessible name.
 (arg) => {
-  const { offsetX = 0, offsetY = 0, frame = "", target = null, focus = null } = arg || {};
+  const { offsetX = 0, offsetY = 0, frame = "", target = null, focus = null, shared = null } = arg || {};
   const MAX_TEXT = 200;
   const INTERACTIVE_TAGS = new Set(["a", "button", "input", "select", "textarea", "summary", "option", "label"]);
   const INTERACTIVE_ROLES = new Set(["button", "link", "checkbox", "radio", "textbox", "combobox",
@@ -94,10 +96,15 @@
     if (!img) return "";
     return img.getAttribute("alt") || img.getAttribute("aria-label") || img.textContent || "";
   };
+  // `el.labels` searches the whole document on every call (~0.8 s over the buttons of a
+  // 20k-element page): once the walk has seen every label, they are indexed by control
+  let labelIndex = null;  // control -> its labels in tree order; null before the walk
+  const labelsOf = (el) => (labelIndex ? labelIndex.get(el) : el.labels) || [];
   const labelText = (el) => {
     const parts = [];
-    if (el.labels && el.labels.length) {
-      for (const label of el.labels) {
+    const labels = labelsOf(el);
+    if (labels.length) {
+      for (const label of labels) {
         let t = label.innerText !== undefined ? label.innerText : label.textContent;
         if (!clean(t)) t = labelImageText(label);
         if (label.contains(el) && el.value && ["text", "email", "number", "search", "tel", "url", "password", ""].includes((el.type || "").toLowerCase())) t = t.replace(el.value, "");
@@ -128,7 +135,7 @@
     }
     if (tag === "select") return cap(el.selectedOptions && el.selectedOptions[0] ? el.selectedOptions[0].text : "");
     // innerText skips hidden text but applies text-transform; the words as written matter more
-    if (el.innerText === undefined || style.textTransform !== "none") return cap(withoutLigatures(el, el.textContent));
+    if (!("innerText" in el) || style.textTransform !== "none") return cap(withoutLigatures(el, el.textContent));
     return cap(withoutLigatures(el, el.innerText));
   };
   const NAME_FROM_CONTENT = new Set(["button", "link", "checkbox", "radio", "tab", "menuitem", "menuitemcheckbox", "menuitemradio", "option", "switch", "treeitem", "cell", "gridcell", "columnheader", "rowheader", "heading", "row", "tooltip", "img"]);
@@ -316,7 +323,7 @@
   const EDITABLE = "textarea, input:not([type=hidden]), select, [contenteditable=''], [contenteditable=true]";
   const replacedControl = (el, tag) => {
     const entry = tag === "textarea" || textLike(el, tag) || (el.isContentEditable && !(el.parentElement && el.parentElement.isContentEditable));
-    if (!entry || el.getAttribute("name") || el.getAttribute("aria-label") || el.getAttribute("placeholder") || (el.labels && el.labels.length)) return null;
+    if (!entry || el.getAttribute("name") || el.getAttribute("aria-label") || el.getAttribute("placeholder") || labelsOf(el).length) return null;
     let n = el;
     for (let depth = 0; n && depth < 5; depth++, n = n.parentElement) {
       if (depth && n.querySelectorAll(EDITABLE).length > 1) return null;  // past the widget
@@ -335,7 +342,7 @@
   // by the short caption right before it: `<div>Quiet hours</div><div role="slider">`.
   const CAPTIONED = new Set(["slider", "spinbutton", "textbox", "combobox", "listbox", "searchbox"]);
   const captionOf = (el, tag, role) => {
-    if (!CAPTIONED.has(role) || ["aria-label", "aria-labelledby", "placeholder", "title"].some((a) => el.getAttribute(a)) || (el.labels && el.labels.length)) return "";
+    if (!CAPTIONED.has(role) || ["aria-label", "aria-labelledby", "placeholder", "title"].some((a) => el.getAttribute(a)) || labelsOf(el).length) return "";
     let at = el;  // <label>Value:</label><section><input></section>: the wrapper's caption
     for (let up = 0; up < 2 && !at.previousElementSibling && at.parentElement && at.parentElement.childElementCount === 1; up++) at = at.parentElement;
     const prev = at.previousElementSibling;
@@ -346,11 +353,13 @@
   const pageW = Math.max(document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0, innerWidth);
   const pageH = Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0, innerHeight);
 
+  // a control's label (or the label of the hidden control a widget replaces)
+  const labelOf = (el, tag, native) => ((tag === "input" || tag === "select" || tag === "textarea" || el.getAttribute("aria-labelledby")) ? labelText(el) : "") || (native ? replacedLabel(native) : "");
   const describe = (el, tag, role, rect, paths) => {
     const style = getComputedStyle(el);
     const isControl = tag === "input" || tag === "select" || tag === "textarea";
     const native = replacedControl(el, tag) || replacedSelect.get(el);
-    const label = (isControl || el.getAttribute("aria-labelledby") ? labelText(el) : "") || (native ? replacedLabel(native) : "");
+    const label = labelOf(el, tag, native);
     // what a person reads as its name, though no label element says so (not a locator)
     const caption = label ? "" : captionOf(el, tag, role);
     const text = visibleText(el, tag, style);
@@ -413,6 +422,27 @@
     };
   };
 
+  if (shared) {
+    // elements whose words hold the name's first word, in tree order (open shadow roots
+    // too), until two carry the role and the name: a selector made of them is not unique
+    const hint = clean(shared.name).split(" ")[0].toLowerCase();
+    let seen = 0;
+    const stack = [document.documentElement];
+    while (stack.length) {
+      const el = stack.pop();
+      for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]);
+      if (el.shadowRoot) for (let i = el.shadowRoot.children.length - 1; i >= 0; i--) stack.push(el.shadowRoot.children[i]);
+      const tag = lower(el);
+      const role = roleAttrOf(el) || implicitRole(el, tag);
+      if (role !== shared.role) continue;
+      const words = `${el.textContent} ${el.getAttribute("aria-label") || ""} ${el.getAttribute("title") || ""} ${el.getAttribute("aria-labelledby") ? textOfIds(el, el.getAttribute("aria-labelledby")) : ""} ${el.value || ""} ${el.getAttribute("alt") || ""}`;
+      if (!words.toLowerCase().includes(hint)) continue;
+      const label = labelOf(el, tag, replacedControl(el, tag) || replacedSelect.get(el));
+      if (accessibleName(el, tag, role, label, visibleText(el, tag, getComputedStyle(el))) === shared.name && ++seen === 2) return { shared: true };
+    }
+    return { shared: false };
+  }
+
   if (target) {
     const tag = lower(target);
     const role = roleAttrOf(target) || implicitRole(target, tag);
@@ -446,6 +476,7 @@
   const sibIndex = [];    // node id -> position among same-tag siblings (1-based)
   const sibSame = [];     // node id -> how many same-tag siblings it has (itself included)
   const shadowChild = []; // node id -> a direct child of a shadow root?
+  const allLabels = [];   // every <label>, in walk order
   // a stack entry: [element, parent node id, region, parent shown?, closing?, index, same, shadow]
   const stack = [[root, -1, -1, true, false, 1, 1, false]];
   while (stack.length) {
@@ -457,6 +488,7 @@
     sibIndex.push(entry[5]); sibSame.push(entry[6]); shadowChild.push(entry[7]);
     stack.push([el, id, 0, false, true]);
     const tag = lower(el);
+    if (tag === "label") allLabels.push(el);
     const roleAttr = roleAttrOf(el);
     const role = roleAttr || implicitRole(el, tag);
     let region = entry[2];
@@ -523,6 +555,12 @@
     candInfo.set(id, { tag, role, interactive, hidden, structure, titled, heading: isHeadingTag(tag) ? "" : lastHeading, region, rect: visible ? rect : null });
   }
 
+  labelIndex = new Map();
+  for (const label of allLabels) {
+    const control = label.control;
+    if (control) labelIndex.set(control, [...(labelIndex.get(control) || []), label]);
+  }
+
   // ---- phase 2: what to describe ---------------------------------------------------------
   const walked = performance.now();
   let chosen = cand;
@@ -531,12 +569,13 @@
     const phrases = (focus.phrases || []).map((w) => w.toLowerCase().replace(/\s+/g, " ")).filter(Boolean);
     const kinds = new Set(focus.kinds || []);
     const wordsOf = (el, info) => {
-      let s = (info.structure ? "" : (el.innerText !== undefined && info.tag !== "select" ? ownText(el) || (info.interactive ? el.textContent : "") : el.textContent)) || "";
+      // `"innerText" in el`, not `el.innerText !== undefined`: reading it lays out its text
+      let s = (info.structure ? "" : ("innerText" in el && info.tag !== "select" ? ownText(el) || (info.interactive ? el.textContent : "") : el.textContent)) || "";
       for (const a of ["aria-label", "title", "placeholder", "alt", "value", "name", "id", "class", "href", "data-testid", "data-icon"]) {
         const v = el.getAttribute(a);
         if (v) s += " " + v;
       }
-      if (el.labels) for (const l of el.labels) s += " " + (l.textContent || "") + " " + labelImageText(l);
+      for (const l of labelsOf(el)) s += " " + (l.textContent || "") + " " + labelImageText(l);
       if (info.interactive) { const native = replacedControl(el, info.tag) || replacedSelect.get(el); if (native) s += " " + replacedWords(native) + " " + replacedLabel(native); }
       const lb = el.getAttribute("aria-labelledby");
       if (lb) s += " " + textOfIds(el, lb);
@@ -603,7 +642,7 @@
     if (info.hidden) {
       d.hidden = true;
       d.visible = false;
-      const anchor = (el.labels && el.labels[0]) || el.parentElement || el;
+      const anchor = labelsOf(el)[0] || el.parentElement || el;
       const r = anchor.getBoundingClientRect();
       d.x = Math.round(r.left + scrollX + offsetX); d.y = Math.round(r.top + scrollY + offsetY);
       d.width = Math.round(r.width); d.height = Math.round(r.height);

@@ -18,6 +18,20 @@ _WALK_JS = files("replaywright.browser").joinpath("snapshot.js").read_text(encod
 #: The walk's result crosses as one JSON string: Playwright's structured serialiser checks
 #: every value in Python and costs seconds on big pages; a string costs one json.loads.
 SNAPSHOT_JS = f"(arg) => JSON.stringify(({_WALK_JS.strip().rstrip(';')})(arg))"
+#: The walk's 40 kB source crosses once per document: it stays there as `__rwWalk`, and
+#: later calls (every replayed step describes its element) send a one-line call.
+_INSTALL_JS = (f"(arg) => JSON.stringify((window.__rwWalk = "
+               f"({_WALK_JS.strip().rstrip(';')}))(arg))")
+_CALL_JS = "(arg) => window.__rwWalk ? JSON.stringify(window.__rwWalk(arg)) : null"
+
+
+async def walk(frame: Frame, arg: dict[str, Any]) -> dict[str, Any]:
+    """The walk's result for `frame`, installing the walk in a document that lacks it."""
+    raw = await frame.evaluate(_CALL_JS, arg)
+    if raw is None:
+        raw = await frame.evaluate(_INSTALL_JS, arg)
+    result: dict[str, Any] = json.loads(raw)
+    return result
 
 
 def frame_id(frame: Frame) -> str:
@@ -248,7 +262,7 @@ async def take_snapshot(page: Page, focus: Focus | None = None) -> Snapshot:
                                    "frame": frame_id(frame)}
             if focus is not None:
                 arg["focus"] = focus.as_arg()
-            result = json.loads(await frame.evaluate(SNAPSHOT_JS, arg))
+            result = await walk(frame, arg)
         except Exception:  # a frame navigating away or cross-origin without access
             if frame.parent_frame is None:
                 raise
@@ -282,6 +296,13 @@ async def describe(handle: ElementHandle, frame: Frame) -> Element:
     """One element as a snapshot would see it (no neighbour signals): the replay fast path's
     check. It is acted on through `handle`, not through its index."""
     offset = await _offset(frame, frame.page) or (0.0, 0.0)
-    raw = json.loads(await frame.evaluate(SNAPSHOT_JS, {
-        "offsetX": offset[0], "offsetY": offset[1], "frame": frame_id(frame), "target": handle}))
+    raw = await walk(frame, {"offsetX": offset[0], "offsetY": offset[1],
+                             "frame": frame_id(frame), "target": handle})
     return _element(raw, frame, -1)
+
+
+async def shared(frame: Frame, role: str, name: str) -> bool:
+    """Do two elements of `frame` carry this role and accessible name, as a snapshot reads
+    them? A role selector made of them finds no single element, and Playwright need not
+    count it: on a big page its count reads every button's labels."""
+    return bool((await walk(frame, {"shared": {"role": role, "name": name}}))["shared"])

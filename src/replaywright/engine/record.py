@@ -17,6 +17,7 @@ from replaywright.browser.selectors import (
     scoped_selector,
     stable_selectors,
 )
+from replaywright.browser.snapshot import shared
 from replaywright.cache import proposals
 from replaywright.cache.entry import CacheEntry
 from replaywright.engine.caching import CachePlan, Pending
@@ -110,7 +111,10 @@ async def _finds_one(page: Page, selector: Selector) -> bool:
     found = locate(page, selector)
     if found is None:
         return False
+    frame, locator = found
     try:
-        return await found[1].count() == 1
+        if selector.kind == "role" and await shared(frame, selector.role, selector.value):
+            return False
+        return await locator.count() == 1
     except PlaywrightError:
         return False

@@ -196,7 +196,10 @@ class Steps:
             if located.status in {"resolved", "healed"}:
                 located.image = await self._element_image(located.handle)
             options = located.element.options if located.element else None
-            await self._act(step, located.handle, intent, timeout, state.base_dir, options)
+            # the cached element was read a moment ago: its visibility need not be asked again
+            seen = located.status == "cached" and located.fingerprint.visible
+            await self._act(step, located.handle, intent, timeout, state.base_dir, options,
+                            seen_visible=seen)
         step.status = located.status  # type: ignore[assignment]
         step.confidence = located.confidence
         step.element = summary(located.fingerprint)
@@ -246,7 +249,8 @@ class Steps:
                          f"{confidence} (run with --heal auto, or --heal review to propose it)")
 
     async def _act(self, step: StepResult, handle: ElementHandle | None, intent: Intent,
-                   timeout: float, base_dir: Path, options: list[str] | None) -> None:
+                   timeout: float, base_dir: Path, options: list[str] | None,
+                   seen_visible: bool = False) -> None:
         """Perform an element action. A tab it opens (``target=_blank``, ``window.open``) is
         where the person would carry on, so the run continues there; the step says so."""
         opened: list[Page] = []
@@ -259,7 +263,8 @@ class Steps:
         page.on("popup", listener)
         try:
             expect_tab = await perform(page, handle, intent, timeout=timeout,
-                                       base_dir=base_dir, options=options) or expect_tab
+                                       base_dir=base_dir, options=options,
+                                       seen_visible=seen_visible) or expect_tab
             deadline = time.monotonic() + TAB_PATIENCE
             while expect_tab and not opened and time.monotonic() < deadline:
                 await asyncio.sleep(POLL_INTERVAL / 10)
