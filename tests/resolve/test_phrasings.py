@@ -253,12 +253,15 @@ _RESPONSE = (  # Swagger UI's live response: blocks titled by the heading right 
     '<h4>Server response</h4><table><tr class="response"><td>200</td><td class="response-col">'
     '<div><h5>Response body</h5><div id="body" class="highlight-code"><div>Download</div><pre>'
     '<span>{"name": </span><span>"doggie"</span>}</pre></div></div><div><h5>Response headers'
-    '</h5><pre id="headers"><span>x-rate-limit: 10</span></pre></div></td></tr></table>')
+    '</h5><pre id="headers"><span>x-rate-limit: 10</span></pre></div></td></tr></table>'
+    '<div id="url" class="request-url"><h4>Request URL</h4><pre>http://127.0.0.1/v2/pet/7</pre>'
+    '</div>')
 
 
 @pytest.mark.parametrize(("html", "step", "meant"), [
     (_RESPONSE, 'The Response body contains "doggie"', "body"),
     (_RESPONSE, 'The Response headers contain "x-rate-limit"', "headers"),
+    (_RESPONSE, 'The Request URL contains "/v2/pet/7"', "url"),  # titled by its own heading
     (_SCHEMA_PAGE, "Click the Query tab", "query-tab"),  # a link in a bar of tabs
     (_SCHEMA_PAGE, "Select 'Main' from the From site dropdown", "site"),  # "From" is a name
     (_SCHEMA_PAGE, 'The Columns table contains "species"', "columns"),  # not the one saying it
@@ -314,8 +317,10 @@ async def test_a_block_named_by_a_heading_is_not_any_element_saying_the_words(
     """"The Response body contains "placed"" before the response is shown: not the schema's
     example that happens to say "placed"."""
     page = await browser.new_page()
-    await page.set_content('<h4>Example Value</h4><pre><span>"status"</span>: <span>"placed"'
-                           '</span></pre><button>Execute</button>')
+    await page.set_content('<h4>Responses</h4><div class="responses"><table><tr><td>200</td>'
+                           '<td><div><h5>Example Value</h5><pre><span>"status"</span>: '
+                           '<span>"placed"</span></pre></div></td></tr></table></div>'
+                           '<button>Execute</button>')
     with pytest.raises(StepFailed):
         _pick(await take_snapshot(page), 'The Response body contains "placed"')
 

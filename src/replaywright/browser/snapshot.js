@@ -228,14 +228,16 @@
   // The title of a block whose first child is a heading-like element (h1-h6, legend,
   // summary, or an element whose class says title/name/header), for blocks of several parts.
   const TITLE_CLASS = /(^|[\s_-])(title|name|header|heading|caption)([\s_-]|$)/i;
+  const bareBlock = (el, tag) => tag === "div" && el.childElementCount === 2 && !el.getAttribute("class") && !el.id;
   const titleOf = (el, tag) => {
     if (INTERACTIVE_TAGS.has(tag) || el.childElementCount < 2 || SKIP.has(tag)) return "";
     const first = el.firstElementChild;
     const t = lower(first);
     if (!(isHeadingTag(t) || t === "legend" || t === "summary" || t === "caption"
           || (TITLE_CLASS.test(first.getAttribute("class") || "")))) return "";
-    // a bare <div> of a heading and one block: the block is what the heading titles
-    if (isHeadingTag(t) && tag === "div" && el.childElementCount === 2) return "";
+    // a bare <div> (no class, no id) of a heading and one block: the block is what the
+    // heading titles; a <div class="request-url"> is the titled thing itself
+    if (isHeadingTag(t) && bareBlock(el, tag)) return "";
     return cap(first.innerText || first.textContent, 80);
   };
   // ... or the block right after a heading: what the heading titles ("the Response body")
@@ -244,6 +246,8 @@
     if (own) return own;
     const prev = el.previousElementSibling;
     if (!prev || !isHeadingTag(lower(prev)) || isHeadingTag(tag) || INTERACTIVE_TAGS.has(tag) || SKIP.has(tag)) return "";
+    const parent = el.parentElement;
+    if (parent && parent.firstElementChild === prev && parent.childElementCount === 2 && !bareBlock(parent, lower(parent))) return "";
     return cap(prev.innerText || prev.textContent, 80);
   };
   const isTextBearing = (el, tag) => {

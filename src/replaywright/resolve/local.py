@@ -78,6 +78,9 @@ from replaywright.resolve.text import (
     recall,
 )
 
+#: A check on a block named by half the words ("Responses" for "the Response body") would
+#: pass on whatever the block holds; a block must be named more closely than that.
+BLOCK_NAME = 0.7
 #: Kinds a click is done on through the one link or button inside (`clicked_inside`).
 _CLICKED_INSIDE = {"column", "cell", "heading", "text"}
 _STATE_CHECKS = {Action.EXPECT_CHECKED, Action.EXPECT_UNCHECKED, Action.EXPECT_ENABLED,
@@ -142,7 +145,9 @@ class LocalResolver:
             if held.chosen and readings[0].kind in WHOLE_KINDS:
                 held.chosen = whole_around(held.chosen, readings[0].kind, snapshot)
             outcomes.append(held)
-        found = sorted((o for o in outcomes if o.chosen), key=lambda o: -o.best)
+        # below the replay guard a pick could never be replayed: too weak to act on
+        found = sorted((o for o in outcomes if o.chosen and o.best >= MIN_SCORE),
+                       key=lambda o: -o.best)
         if found:
             best = found[0]
             assert best.chosen is not None
@@ -392,6 +397,9 @@ class LocalResolver:
                 name, source = LOOKS_NAME, f"a {reading.kind} named by what it holds"
             if name < (STRICT_NAME if reading.strict else MIN_NAME):
                 return 0.0, ""
+            if el.structure and intent.action is Action.EXPECT_TEXT and not reading.kind \
+                    and name < BLOCK_NAME:
+                return 0.0, ""  # "the Response body" is not a block titled "Responses"
             if kind < TOLERATED_KIND and source in MACHINE_NAMES:
                 return 0.0, ""  # another kind passes for the one named only by words it shows
             if reading.quoted and not exact_name(reading.name, el):
