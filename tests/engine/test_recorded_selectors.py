@@ -58,3 +58,36 @@ async def test_a_block_without_a_name_is_stored_by_its_own_classes(
         again = await run(await browser.new_page(), flow, f"{base}/", store)
     assert again.passed and again.steps[0].status == "cached"
     assert "fast path: css" in again.steps[0].note
+
+
+HEADERS = ("<table><thead><tr>" + "".join(
+    f"<th scope='col'><a href='#{c}'>{c}</a> <svg class='dropdown-menu-icon' width='12' "
+    f"height='12' onclick=\"document.title='{c} menu'\"><rect width='12' height='12'/></svg>"
+    "</th>" for c in ("Name", "Year"))
+    + "</tr></thead><tbody><tr><td>ford</td><td>1970</td></tr></tbody></table>"
+    "<form><select name='_filter_column'><option>- column -</option><option>Name</option>"
+    "</select><select name='_filter_op'><option>=</option><option>&gt;</option></select></form>")
+
+
+async def test_icons_in_header_cells_and_unnamed_controls_get_no_absolute_path(
+        browser: BrowserSession, tmp_path: Path) -> None:
+    (tmp_path / "table.html").write_text(HEADERS)
+    flow = flow_from(f"""
+name: headers
+url: {(tmp_path / "table.html").as_uri()}
+steps:
+  - Click the cog icon in the Year column header
+  - The page title contains "Year menu"
+  - Select "Name" from the column dropdown
+""")
+    store = SQLiteStore(tmp_path / "cache.db")
+    first = await run(await browser.new_page(), flow, "", store)
+    assert first.passed, first.error
+    primary = {e.step: e.selectors[0] for e in store.entries()}
+    cog = primary["Click the cog icon in the Year column header"]
+    assert cog.kind == "chain" and 'filter(has_text="Year")' in cog.value
+    column = primary['Select "Name" from the column dropdown']
+    assert (column.kind, column.value) == ("css", 'select[name="_filter_column"]')
+    second = await run(await browser.new_page(), flow, "", store)
+    assert second.passed, second.error
+    assert statuses(second) == ["cached", "live", "cached"]

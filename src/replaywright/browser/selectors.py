@@ -75,14 +75,25 @@ def stable_selectors(fp: Fingerprint, peers: Sequence[Fingerprint] = (),
     return found
 
 
-def class_selector(fp: Fingerprint) -> Selector | None:
-    """`div.highlight-code`: the tag and up to two of its own non-generated classes."""
+def own_selector(fp: Fingerprint) -> Selector | None:
+    """CSS from the element's own attributes: a form control's `name`
+    (`select[name="_filter_column"]`), else its tag and up to two non-generated classes
+    (`div.highlight-code`), else a form control's bare tag. Unique or not is the page's to
+    say."""
+    if fp.in_shadow or not re.fullmatch(r"[a-z][a-z0-9-]*", fp.tag):
+        return None
+    control = fp.tag in {"input", "select", "textarea"}
     classes = [c for c in fp.classes if not _GENERATED_ID.search(c)
                and re.fullmatch(r"[A-Za-z][\w-]*", c)][:2]
-    if not classes or fp.in_shadow:
+    if control and fp.name and not _GENERATED_ID.search(fp.name):
+        value = f"{fp.tag}[name={_css_string(fp.name)}]"
+    elif classes:
+        value = fp.tag + "".join("." + c for c in classes)
+    elif control:
+        value = fp.tag
+    else:
         return None
-    return Selector(kind="css", value=fp.tag + "".join("." + c for c in classes),
-                    frame=fp.frame)
+    return Selector(kind="css", value=value, frame=fp.frame)
 
 
 def _frame(page: Page, frame_url: str) -> Frame | None:

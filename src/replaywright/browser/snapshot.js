@@ -614,14 +614,15 @@
       if (words.some((w) => s.includes(w)) || phrases.some((p) => s.includes(p))) keep.add(id);
       else if (info.interactive && !clean(withoutLigatures(el, el.textContent)) && !el.getAttribute("aria-label") && kinds.has("*iconic")) keep.add(id);
     }
-    // the rows and items around what is kept, and the controls kept labels stand for
+    // the rows, items and header cells around what is kept, and the controls kept labels
+    // stand for
     const items = new Set();
     const candOf = new Map(cand.map((id) => [nodeEl[id], id]));
     for (const id of keep) {
       for (let p = parentOf[id]; p >= 0; p = parentOf[p]) {
         if (items.has(p)) break;
         const info = candInfo.get(p);
-        if (info && ITEM_ROLES.has(info.role)) items.add(p);
+        if (info && (ITEM_ROLES.has(info.role) || info.role === "columnheader" || info.role === "rowheader")) items.add(p);
       }
       const el = nodeEl[id];
       if (el.control && candOf.has(el.control)) items.add(candOf.get(el.control));

@@ -12,8 +12,8 @@ from playwright.async_api import Page
 
 from replaywright.browser.selectors import (
     IDIOMATIC,
-    class_selector,
     locate,
+    own_selector,
     scoped_selector,
     stable_selectors,
 )
@@ -97,12 +97,12 @@ async def selectors(page: Page, located: Located) -> list[Selector]:
                                             located.fingerprint, item.fingerprint, words)
     if scoped:
         return [scoped, *found]
-    by_class = class_selector(located.fingerprint)
-    if by_class is not None and not any(s.value == by_class.value for s in found) \
-            and await _finds_one(page, by_class):
-        # `div.highlight-code`: the element's own classes, when no other element has
-        # them, before a path through its ancestors
-        return [*(s for s in found if s.kind not in {"css", "xpath"}), by_class,
+    own = own_selector(located.fingerprint)
+    if own is not None and not any(s.value == own.value for s in found) \
+            and await _finds_one(page, own):
+        # `select[name="_filter_column"]`, `div.highlight-code`: the element's own
+        # attributes, when no other element has them, before a path through its ancestors
+        return [*(s for s in found if s.kind not in {"css", "xpath"}), own,
                 *(s for s in found if s.kind in {"css", "xpath"})]
     return found
 

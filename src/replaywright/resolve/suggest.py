@@ -64,6 +64,10 @@ def region_label(el: Element, snapshot: Snapshot) -> str:
     return ""
 
 
+#: A header cell holds its column's controls (a sort link, a menu icon) with its name.
+_HEADER_CELLS = {"columnheader", "rowheader"}
+
+
 def container_words(el: Element, snapshot: Snapshot) -> tuple[Element | None, str]:
     """The row or item around the element, and its first words other than the element's
     own ("Milk" for the Delete button of the Milk row)."""
@@ -73,13 +77,16 @@ def container_words(el: Element, snapshot: Snapshot) -> tuple[Element | None, st
     by_node = {e.node: e for e in snapshot.elements}
     for node in snapshot.ancestors(el.node):
         item = by_node.get(node)
-        if item is not None and item.fingerprint.role in ITEM_ROLES:
-            for other in snapshot.elements:
-                if other is el or not snapshot.contains(node, other.node) or other.structure:
-                    continue
-                words = other.fingerprint.text.strip()
-                if words and normalize(words) != own and len(words) <= 40:
-                    return item, words
+        role = item.fingerprint.role if item is not None else ""
+        if item is None or role not in ITEM_ROLES | _HEADER_CELLS:
+            continue
+        for other in snapshot.elements:
+            if other is el or not snapshot.contains(node, other.node) or other.structure:
+                continue
+            words = other.fingerprint.text.strip()
+            if words and normalize(words) != own and len(words) <= 40:
+                return item, words
+        if role in ITEM_ROLES:  # a header cell without words of its own: its row says
             return item, ""
     return None, ""
 
