@@ -98,3 +98,26 @@ steps:
     wrong = flow_from("url: kinds.html\nsteps:\n  - The Subscribe checkbox is checked within 1 s\n")
     failed = await run(await browser.new_page(), wrong, f"{fixture_site}/")
     assert "the element is not checked" in failed.steps[0].error
+
+
+MESSAGE_PAGE = """<button onclick="setTimeout(() => document.getElementById('out').textContent =
+  'Please enter a dealer.', 300)">Submit</button><div class="prose"><p id="out"></p></div>"""
+
+
+async def test_a_message_found_by_its_words_replays_from_the_cache(
+        browser, tmp_path: Path) -> None:
+    """"The status message contains X" is the element saying X: on replay the cache finds
+    it again as soon as it says so, with no resolver call and no heal."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "form.html").write_text(MESSAGE_PAGE)
+    flow = flow_from("url: form.html\nsteps:\n  - Click the Submit button\n"
+                     '  - The status message contains "Please enter a dealer."\n')
+    store = SQLiteStore(tmp_path / "cache.db")
+    with serve_directory(site) as base:
+        first = await run(await browser.new_page(), flow, f"{base}/", store)
+        assert first.passed, first.error
+        again = await run(await browser.new_page(), flow, f"{base}/", store)
+    assert again.passed, again.error
+    assert [s.status for s in again.steps] == ["cached", "cached"]
+    assert again.resolver_calls == 0

@@ -278,6 +278,10 @@ class LocalResolver:
                                                                           snapshot):
                 continue
             best = max(best, score)
+        if best < MIN_SCORE and names_by_role(intent, read(intent.target)) and contains_phrase(
+                element.fingerprint.text or element.fingerprint.accessible_name,
+                intent.value or ""):
+            best = WEAK_NAME  # "the status message contains X": the element saying X is it
         return best
 
     # -- one reading ---------------------------------------------------------------------------
