@@ -312,6 +312,24 @@ async def test_an_icon_told_by_its_look_among_other_icons_is_refused(
         _pick(await take_snapshot(page), step)
 
 
+async def test_the_main_contents_control_is_meant_over_the_sidebars(
+        browser: BrowserSession) -> None:
+    """Wagtail: the sidebar's site-wide *Search* and the listing's own *Search term* box: on
+    the listing, "the search box" is the listing's; two in the main content still tie."""
+    sidebar = ('<aside aria-label="Sidebar"><form role="search"><input aria-label="Search" '
+               'placeholder="Search"></form></aside>')
+    listing = ('<form role="search"><label for="q">Search term</label><input id="{id}" '
+               'placeholder="Search…"></form>')
+    page = await browser.new_page()
+    await page.set_content(f"{sidebar}<main>{listing.format(id='q')}<ul><li>Tulips</li></ul>"
+                           "</main>")
+    assert _pick(await take_snapshot(page), "Type 'tulips' into the search box") == "q"
+    await page.set_content(f"{sidebar}<main>{listing.format(id='q')}{listing.format(id='q2')}"
+                           "</main>")
+    with pytest.raises(AmbiguousTarget):
+        _pick(await take_snapshot(page), "Type 'tulips' into the search box")
+
+
 async def test_a_block_named_by_a_heading_is_not_any_element_saying_the_words(
         browser: BrowserSession) -> None:
     """"The Response body contains "placed"" before the response is shown: not the schema's

@@ -43,6 +43,7 @@ from replaywright.resolve.relations import (
     drop_nested,
     in_region,
     in_tab_bar,
+    main_over_chrome,
     nested,
     other_icons,
     region_named,
@@ -102,6 +103,9 @@ class Outcome:
     chosen: Candidate | None = None
     tied: list[Candidate] = field(default_factory=list)
     problem: str = ""
+    #: Equal candidates passed over for a reason (the sidebar's, beside the main content's):
+    #: not the chosen one's rivals.
+    set_aside: list[Candidate] = field(default_factory=list)
 
     @property
     def best(self) -> float:
@@ -167,7 +171,8 @@ class LocalResolver:
                 chosen = scrolled_to(chosen, snapshot)
             runner = next((c.score for c in best.ranked
                            if not same_thing(snapshot, c.element, chosen.element)
-                           and not same_thing(snapshot, c.element, picked.element)), 0.0)
+                           and not same_thing(snapshot, c.element, picked.element)
+                           and c not in best.set_aside), 0.0)
             confidence = min(1.0, chosen.score) * min(1.0, 0.5 + (chosen.score - runner) * 2)
             return Resolution(element=chosen.element, confidence=round(confidence, 3),
                               reason=f"local: {best.reading.describe()}: {chosen.why}; best "
@@ -309,9 +314,17 @@ class LocalResolver:
         if len(contenders) > 1 and hint is not None:
             contenders = by_hint(contenders, hint)
         if len(contenders) > 1:
+            kept = main_over_chrome(contenders, snapshot)
+            outcome.set_aside = [c for c in contenders if c not in kept]
+            contenders = kept
+        if len(contenders) > 1:
             outcome.tied = contenders
         else:
             outcome.chosen = contenders[0]
+            if outcome.set_aside:
+                outcome.chosen = Candidate(contenders[0].element, contenders[0].score,
+                                           f"{contenders[0].why}, in the main content (not "
+                                           "the sidebar's or navigation's)")
         return outcome
 
     def _candidates(self, reading: Reading, intent: Intent,

@@ -111,6 +111,22 @@ def _words_inside(chosen: Candidate, snapshot: Snapshot) -> Candidate:
     return Candidate(deepest, chosen.score, f"{chosen.why}, its words")
 
 
+_CHROME = {"complementary", "navigation"}
+
+
+def main_over_chrome(cands: list[Candidate], snapshot: Snapshot) -> list[Candidate]:
+    """Of equal candidates, the one page's main content holds, when every other lies in the
+    site's sidebar or navigation: "the search box" on an images listing is the listing's
+    own search, not the sidebar's site-wide one."""
+    def landmarks(c: Candidate) -> set[str]:
+        return {r.kind for r in snapshot.region_chain(c.element)}
+    inside = [c for c in cands if "main" in landmarks(c)]
+    if len(inside) != 1:
+        return cands
+    others = [landmarks(c) for c in cands if c is not inside[0]]
+    return inside if all(k & _CHROME and "main" not in k for k in others) else cands
+
+
 def _shown_twin(chosen: Candidate, snapshot: Snapshot) -> Candidate:
     """An icon-only toggle beside a toggle that shows its words (Swagger UI's arrow next to
     the "GET /pet/{petId} Find pet by ID" bar) does what that one does: a person clicks
