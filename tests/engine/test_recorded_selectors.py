@@ -91,3 +91,32 @@ steps:
     second = await run(await browser.new_page(), flow, "", store)
     assert second.passed, second.error
     assert statuses(second) == ["cached", "live", "cached"]
+
+
+DONE_THROUGH = ("<main><ul>" + "".join(
+    f"<li><a href='#{n}'><img alt='{n}' width='40' height='30' src='data:image/gif;base64,"
+    f"R0lGODlhAQABAAAAACw='></a></li>" for n in ("Red tulips", "Sunflowers"))
+    + "</ul><div style='height: 1500px'></div><section class='models'><h4><button "
+    "aria-expanded='true'>Schemas</button></h4><div>" + "<p>Order</p>" * 20
+    + "</div></section></main>")
+
+
+async def test_steps_done_through_another_element_replay_from_the_cache(
+        browser: BrowserSession, tmp_path: Path) -> None:
+    """A click on an image is done on the link around it, a scroll to a section on the
+    header that starts it; the replay still takes that element for the step's words."""
+    (tmp_path / "page.html").write_text(DONE_THROUGH)
+    flow = flow_from(f"""
+name: through
+url: {(tmp_path / "page.html").as_uri()}
+steps:
+  - Scroll to the Schemas section
+  - Click the Red tulips image
+""")
+    store = SQLiteStore(tmp_path / "cache.db")
+    first = await run(await browser.new_page(), flow, "", store)
+    assert first.passed, first.error
+    assert [s.element.split(">")[0] for s in first.steps] == ["<button role=button", "<a role=link"]
+    second = await run(await browser.new_page(), flow, "", store)
+    assert second.passed, second.error
+    assert statuses(second) == ["cached", "cached"]

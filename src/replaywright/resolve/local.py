@@ -82,8 +82,17 @@ from replaywright.resolve.text import (
 #: A check on a block named by half the words ("Responses" for "the Response body") would
 #: pass on whatever the block holds; a block must be named more closely than that.
 BLOCK_NAME = 0.7
-#: Kinds a click is done on through the one link or button inside (`clicked_inside`).
-_CLICKED_INSIDE = {"column", "cell", "heading", "text"}
+#: Kinds a click is done on through the link or button in or around them (`clicked_inside`).
+_CLICKED_INSIDE = {"column", "cell", "heading", "text", "image", "icon"}
+
+
+def _done_through(intent: Intent, reading: Reading, element: Element) -> bool:
+    """Was the step done on this element in place of the kind it names?"""
+    fp = element.fingerprint
+    if intent.action in _CLICKS:
+        return reading.kind in _CLICKED_INSIDE and fp.role in {"link", "button"}
+    return intent.action is Action.SCROLL and reading.kind == "section" and (
+        fp.role == "heading" or element.expanded is not None)
 _STATE_CHECKS = {Action.EXPECT_CHECKED, Action.EXPECT_UNCHECKED, Action.EXPECT_ENABLED,
                  Action.EXPECT_DISABLED}
 _CLICKS = {Action.CLICK, Action.DBLCLICK}
@@ -271,9 +280,9 @@ class LocalResolver:
         best = 0.0
         for reading in read(intent.target):
             score = self._score(reading, intent, element)[0]
-            if score <= 0 and intent.action in _CLICKS and reading.kind in _CLICKED_INSIDE \
-                    and element.fingerprint.role in {"link", "button"}:
-                # "click the Horsepower column header" was done on the link inside it
+            if score <= 0 and _done_through(intent, reading, element):
+                # "click the Horsepower column header" was done on the link inside it,
+                # "scroll to the Schemas section" on the header that starts it
                 score = self._score(replace(reading, kind=""), intent, element)[0] * 0.95
             if score <= 0:
                 continue
