@@ -25,13 +25,12 @@ from dataclasses import dataclass, field, replace
 
 from replaywright.browser.snapshot import Element, Snapshot
 from replaywright.errors import AmbiguousTarget, StepFailed
-from replaywright.flow.intent import ELEMENT_CHECKS, Action, Intent
+from replaywright.flow.intent import Action, Intent
 from replaywright.model import Fingerprint
 from replaywright.resolve.base import Resolution
 from replaywright.resolve.describe import COLOURS, ORDINALS, Reading, read
 from replaywright.resolve.focus import focus_for
 from replaywright.resolve.kinds import (
-    action_fit,
     kind_fit,
 )
 from replaywright.resolve.relations import (
@@ -52,23 +51,18 @@ from replaywright.resolve.relations import (
     whole_around,
 )
 from replaywright.resolve.scoring import (
-    LOOKS_NAME,
+    CLICKS,
     LOOKS_ONLY,
-    MACHINE_NAMES,
     MARGIN,
     MIN_NAME,
     MIN_SCORE,
     PEER_RATIO,
-    STRICT_NAME,
-    TOLERATED_KIND,
     WEAK_NAME,
     WHOLE_KINDS,
     Candidate,
     colour_fit,
     direction_fit,
-    exact_name,
-    has_option,
-    looks_only,
+    element_score,
     name_score,
     names_by_role,
     reading_order,
@@ -76,12 +70,8 @@ from replaywright.resolve.scoring import (
 from replaywright.resolve.suggest import closest_listing, container_words, listing
 from replaywright.resolve.text import (
     contains_phrase,
-    recall,
 )
 
-#: A check on a block named by half the words ("Responses" for "the Response body") would
-#: pass on whatever the block holds; a block must be named more closely than that.
-BLOCK_NAME = 0.7
 #: Kinds a click is done on through the link or button in or around them (`clicked_inside`).
 _CLICKED_INSIDE = {"column", "cell", "heading", "text", "image", "icon"}
 
@@ -89,18 +79,15 @@ _CLICKED_INSIDE = {"column", "cell", "heading", "text", "image", "icon"}
 def _done_through(intent: Intent, reading: Reading, element: Element) -> bool:
     """Was the step done on this element in place of the kind it names?"""
     fp = element.fingerprint
-    if intent.action in _CLICKS:
+    if intent.action in CLICKS:
         return reading.kind in _CLICKED_INSIDE and fp.role in {"link", "button"}
     return intent.action is Action.SCROLL and reading.kind == "section" and (
         fp.role == "heading" or element.expanded is not None)
-_STATE_CHECKS = {Action.EXPECT_CHECKED, Action.EXPECT_UNCHECKED, Action.EXPECT_ENABLED,
-                 Action.EXPECT_DISABLED}
-_CLICKS = {Action.CLICK, Action.DBLCLICK}
+
+
 #: Wholes whose parts a count can name ("3 rows in the Users table"), and what is counted in
 #: them when the step names no kind ("3 users in the table")
 _COUNTED_IN = {"table": "row", "list": "item"}
-_CONTROL_ACTIONS = {Action.FILL, Action.CLEAR, Action.CHECK, Action.UNCHECK, Action.SELECT,
-                    Action.UPLOAD, Action.EXPECT_CHECKED, Action.EXPECT_UNCHECKED}
 
 
 @dataclass
@@ -279,11 +266,11 @@ class LocalResolver:
         refuse a relocation that no longer fits what the step says."""
         best = 0.0
         for reading in read(intent.target):
-            score = self._score(reading, intent, element)[0]
+            score = element_score(reading, intent, element)[0]
             if score <= 0 and _done_through(intent, reading, element):
                 # "click the Horsepower column header" was done on the link inside it,
                 # "scroll to the Schemas section" on the header that starts it
-                score = self._score(replace(reading, kind=""), intent, element)[0] * 0.95
+                score = element_score(replace(reading, kind=""), intent, element)[0] * 0.95
             if score <= 0:
                 continue
             if reading.container and not self._container_ok(reading, element, snapshot):
@@ -341,7 +328,7 @@ class LocalResolver:
         """Candidates for one reading, best first, relations applied; or a reason."""
         scored = []
         for el in snapshot.elements:
-            score, why = self._score(reading, intent, el)
+            score, why = element_score(reading, intent, el)
             if score > 0:
                 scored.append(Candidate(el, score, why))
         scored = drop_nested(scored, snapshot)
@@ -373,83 +360,6 @@ class LocalResolver:
             scored, problem = self._related(reading, intent, scored, snapshot)
         scored.sort(key=lambda c: (-c.score, reading_order(c.element)))
         return scored, problem
-
-    def _score(self, reading: Reading, intent: Intent, el: Element) -> tuple[float, str]:
-        fp = el.fingerprint
-        if el.hidden and intent.action in ELEMENT_CHECKS - _STATE_CHECKS:
-            return 0.0, ""
-        if reading.kind:
-            kind = kind_fit(reading.kind, el)
-            if not kind and reading.kind == "section" and el.interactive \
-                    and el.expanded is not None and intent.action in _CLICKS:
-                kind = 0.95  # "click the Advanced section": the header that expands it
-        elif el.structure:  # a named block (titled) is as good a check target as a text
-            kind = 0.0 if intent.action not in ELEMENT_CHECKS else (
-                1.0 if el.fingerprint.accessible_name else 0.8)
-        else:
-            kind = 1.0
-        if kind <= 0:
-            return 0.0, ""
-        if fp.tag == "label" and el.control is not None and (
-                intent.action in _CONTROL_ACTIONS or reading.kind in {
-                    "checkbox", "radio", "switch", "field", "dropdown"}):
-            return 0.0, ""  # the control it labels stands for it
-        act = action_fit(intent.action, el)
-        if act <= 0:
-            return 0.0, ""
-        if reading.name and reading.holds:
-            text = fp.text or fp.accessible_name
-            if not contains_phrase(text, reading.name):
-                return 0.0, ""
-            name, why = 1.0, "holds the words"
-        elif reading.name:
-            name, source = name_score(reading.name, el)
-            if 0 < name < 0.9 and fp.heading and source in {"name", "text", "label"} \
-                    and intent.action not in ELEMENT_CHECKS:
-                # "click the Order schema": the Order button under the Schemas heading
-                own = fp.accessible_name or fp.text
-                both = recall(reading.name, f"{own} {fp.heading}")
-                if both * 0.9 > name and max(recall(reading.name, own),
-                                             recall(reading.name, fp.heading)) < both:
-                    name, source = both * 0.9, "name and heading"
-            if name < MIN_NAME and looks_only(reading, el):
-                # "the cog icon in the Name column header": an icon without a single word,
-                # described by its look, which a page does not tell; only a relation can
-                # single it out, and it counts for less than any name that matches
-                name, source = LOOKS_NAME, LOOKS_ONLY
-            elif name < MIN_NAME and reading.kind in WHOLE_KINDS and not reading.strict:
-                # "the users table": what a table holds is rarely its name; one of its
-                # kind on the page is it, two are a tie
-                name, source = LOOKS_NAME, f"a {reading.kind} named by what it holds"
-            if name < (STRICT_NAME if reading.strict else MIN_NAME):
-                return 0.0, ""
-            if el.structure and intent.action is Action.EXPECT_TEXT and not reading.kind \
-                    and name < BLOCK_NAME:
-                return 0.0, ""  # "the Response body" is not a block titled "Responses"
-            if kind < TOLERATED_KIND and source in MACHINE_NAMES:
-                return 0.0, ""  # another kind passes for the one named only by words it shows
-            if reading.quoted and not exact_name(reading.name, el):
-                name *= 0.85
-            why = f"{source} {name:.2f}"
-        else:
-            name, why = 0.75, "kind only"
-        score = name * kind * act
-        if el.disabled and intent.action not in ELEMENT_CHECKS:
-            score *= 0.7
-        if intent.action is Action.SELECT and el.options and intent.value is not None \
-                and not has_option(el.options, intent.value):
-            score *= 0.3  # a native dropdown without that option is not the one meant
-        if el.hidden:  # a person does not see it: anything visible that fits comes first
-            score *= 0.8
-        if intent.action is Action.EXPECT_TEXT and intent.value and not contains_phrase(
-                fp.text + " " + el.container, intent.value):
-            score *= 0.9
-        if intent.action is Action.EXPECT_TEXT and fp.role == "heading" \
-                and reading.kind != "heading":
-            score *= 0.6  # "the Response body contains": the block the heading titles
-        if kind < 1:
-            why += f", kind {kind:.2f}"
-        return score, why
 
     # -- relations -------------------------------------------------------------------------------
 

@@ -9,11 +9,12 @@ import re
 from dataclasses import dataclass
 
 from replaywright.browser.snapshot import Element
-from replaywright.flow.intent import Action, Intent
+from replaywright.flow.intent import ELEMENT_CHECKS, Action, Intent
 from replaywright.model import Fingerprint
 from replaywright.resolve.describe import Reading
-from replaywright.resolve.kinds import ITEM_ROLES
+from replaywright.resolve.kinds import ITEM_ROLES, action_fit, kind_fit
 from replaywright.resolve.text import (
+    contains_phrase,
     machine_words,
     normalize,
     phrase_score,
@@ -238,3 +239,92 @@ def names_by_role(intent: Intent, readings: list[Reading]) -> bool:
     # body" names a block, which is not whatever element says the words
     words = plain_tokens(first.name) | ({first.kind} - {""} - WHOLE_KINDS)
     return (bool(words) and words <= MESSAGE_WORDS) or first.kind == "text"
+
+
+STATE_CHECKS = {Action.EXPECT_CHECKED, Action.EXPECT_UNCHECKED, Action.EXPECT_ENABLED,
+                Action.EXPECT_DISABLED}
+CLICKS = {Action.CLICK, Action.DBLCLICK}
+CONTROL_ACTIONS = {Action.FILL, Action.CLEAR, Action.CHECK, Action.UNCHECK, Action.SELECT,
+                   Action.UPLOAD, Action.EXPECT_CHECKED, Action.EXPECT_UNCHECKED}
+#: A check on a block named by half the words ("Responses" for "the Response body") would
+#: pass on whatever the block holds; a block must be named more closely than that.
+BLOCK_NAME = 0.7
+
+
+def element_score(reading: Reading, intent: Intent, el: Element) -> tuple[float, str]:
+    """How well one element fits one reading of the step, and why (0 when it cannot be it)."""
+    fp = el.fingerprint
+    if el.hidden and intent.action in ELEMENT_CHECKS - STATE_CHECKS:
+        return 0.0, ""
+    if reading.kind:
+        kind = kind_fit(reading.kind, el)
+        if not kind and reading.kind == "section" and el.interactive \
+                and el.expanded is not None and intent.action in CLICKS:
+            kind = 0.95  # "click the Advanced section": the header that expands it
+    elif el.structure:  # a named block (titled) is as good a check target as a text
+        kind = 0.0 if intent.action not in ELEMENT_CHECKS else (
+            1.0 if el.fingerprint.accessible_name else 0.8)
+    else:
+        kind = 1.0
+    if kind <= 0:
+        return 0.0, ""
+    if fp.tag == "label" and el.control is not None and (
+            intent.action in CONTROL_ACTIONS or reading.kind in {
+                "checkbox", "radio", "switch", "field", "dropdown"}):
+        return 0.0, ""  # the control it labels stands for it
+    act = action_fit(intent.action, el)
+    if act <= 0:
+        return 0.0, ""
+    if reading.name and reading.holds:
+        text = fp.text or fp.accessible_name
+        if not contains_phrase(text, reading.name):
+            return 0.0, ""
+        name, why = 1.0, "holds the words"
+    elif reading.name:
+        name, source = name_score(reading.name, el)
+        if 0 < name < 0.9 and fp.heading and source in {"name", "text", "label"} \
+                and intent.action not in ELEMENT_CHECKS:
+            # "click the Order schema": the Order button under the Schemas heading
+            own = fp.accessible_name or fp.text
+            both = recall(reading.name, f"{own} {fp.heading}")
+            if both * 0.9 > name and max(recall(reading.name, own),
+                                         recall(reading.name, fp.heading)) < both:
+                name, source = both * 0.9, "name and heading"
+        if name < MIN_NAME and looks_only(reading, el):
+            # "the cog icon in the Name column header": an icon without a single word,
+            # described by its look, which a page does not tell; only a relation can
+            # single it out, and it counts for less than any name that matches
+            name, source = LOOKS_NAME, LOOKS_ONLY
+        elif name < MIN_NAME and reading.kind in WHOLE_KINDS and not reading.strict:
+            # "the users table": what a table holds is rarely its name; one of its
+            # kind on the page is it, two are a tie
+            name, source = LOOKS_NAME, f"a {reading.kind} named by what it holds"
+        if name < (STRICT_NAME if reading.strict else MIN_NAME):
+            return 0.0, ""
+        if el.structure and intent.action is Action.EXPECT_TEXT and not reading.kind \
+                and name < BLOCK_NAME:
+            return 0.0, ""  # "the Response body" is not a block titled "Responses"
+        if kind < TOLERATED_KIND and source in MACHINE_NAMES:
+            return 0.0, ""  # another kind passes for the one named only by words it shows
+        if reading.quoted and not exact_name(reading.name, el):
+            name *= 0.85
+        why = f"{source} {name:.2f}"
+    else:
+        name, why = 0.75, "kind only"
+    score = name * kind * act
+    if el.disabled and intent.action not in ELEMENT_CHECKS:
+        score *= 0.7
+    if intent.action is Action.SELECT and el.options and intent.value is not None \
+            and not has_option(el.options, intent.value):
+        score *= 0.3  # a native dropdown without that option is not the one meant
+    if el.hidden:  # a person does not see it: anything visible that fits comes first
+        score *= 0.8
+    if intent.action is Action.EXPECT_TEXT and intent.value and not contains_phrase(
+            fp.text + " " + el.container, intent.value):
+        score *= 0.9
+    if intent.action is Action.EXPECT_TEXT and fp.role == "heading" \
+            and reading.kind != "heading":
+        score *= 0.6  # "the Response body contains": the block the heading titles
+    if kind < 1:
+        why += f", kind {kind:.2f}"
+    return score, why
