@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Generator, Iterator
+import time
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -85,6 +86,23 @@ def _text(data: bytes) -> str:
     return data.decode("utf-8", "replace")
 
 
+
+def _while_locked(do: Callable[[], object], patience: float = 30.0) -> None:
+    """Retry what SQLite refuses with "database is locked" without waiting for its busy
+    timeout: switching a new file to WAL while another process (a worker and `submit`)
+    opens it at the same moment."""
+    deadline = time.monotonic() + patience
+    pause = 0.02
+    while True:
+        try:
+            do()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
+
 class SQLiteStore(SQLStore):
     """Cache entries in a local SQLite database (default `.replaywright/cache.db`).
 
@@ -118,9 +136,9 @@ class SQLiteStore(SQLStore):
             self._identity = None if memory else _identity(self.path)
             self._db.execute("PRAGMA busy_timeout=30000")
             if not self.read_only:
-                self._db.execute("PRAGMA journal_mode=WAL")
+                _while_locked(lambda: self._db.execute("PRAGMA journal_mode=WAL"))
                 self._db.execute("PRAGMA synchronous=NORMAL")
-                self._migrate()
+                _while_locked(self._migrate)
         except sqlite3.Error as exc:
             raise self._error(exc) from None
 
