@@ -10,6 +10,8 @@ from pathlib import Path
 from replaywright.browser.launch import BrowserSession
 from replaywright.cache.sqlite import SQLiteStore
 from replaywright.demo.server import serve_directory
+from replaywright.engine.results import RunResult
+from replaywright.flow.model import Flow
 from tests.engine.helpers import flow_from, run, statuses
 
 ROWS = "".join(f"<tr><td>item {i}</td><td><button>Edit</button></td></tr>" for i in range(40))
@@ -20,19 +22,23 @@ RESPONSE = ("<main><p>Server response</p><div><h5>Response body</h5><div class='
             "<div class='example copyable'><pre>{}</pre></div></div></main>")
 
 
-async def test_shared_names_are_recorded_by_row_and_unique_ones_by_role(
-        browser: BrowserSession, tmp_path: Path) -> None:
-    (tmp_path / "items.html").write_text(PAGE)
-    flow = flow_from(f"""
-name: rows
-url: {(tmp_path / "items.html").as_uri()}
-steps:
-  - Click the Edit button in the row with "item 31"
-  - Click the Save all button
-""")
+async def _record(browser: BrowserSession, tmp_path: Path, html: str,
+                  steps: str) -> tuple[Flow, SQLiteStore, RunResult]:
+    """A first run of `steps` on a page of `html`, which must pass."""
+    (tmp_path / "page.html").write_text(html)
+    flow = flow_from(f"url: {(tmp_path / 'page.html').as_uri()}\nsteps:\n{steps}")
     store = SQLiteStore(tmp_path / "cache.db")
     first = await run(await browser.new_page(), flow, "", store)
     assert first.passed, first.error
+    return flow, store, first
+
+
+async def test_shared_names_are_recorded_by_row_and_unique_ones_by_role(
+        browser: BrowserSession, tmp_path: Path) -> None:
+    flow, store, first = await _record(browser, tmp_path, PAGE, (
+        '  - Click the Edit button in the row with "item 31"\n'
+        '  - Click the Save all button\n'
+    ))
     edit, save = first.steps
     assert edit.selector == ('page.get_by_role("row").filter(has_text="item 31")'
                              '.get_by_role("button", name="Edit", exact=True)')
@@ -71,18 +77,11 @@ HEADERS = ("<table><thead><tr>" + "".join(
 
 async def test_icons_in_header_cells_and_unnamed_controls_get_no_absolute_path(
         browser: BrowserSession, tmp_path: Path) -> None:
-    (tmp_path / "table.html").write_text(HEADERS)
-    flow = flow_from(f"""
-name: headers
-url: {(tmp_path / "table.html").as_uri()}
-steps:
-  - Click the cog icon in the Year column header
-  - The page title contains "Year menu"
-  - Select "Name" from the column dropdown
-""")
-    store = SQLiteStore(tmp_path / "cache.db")
-    first = await run(await browser.new_page(), flow, "", store)
-    assert first.passed, first.error
+    flow, store, _ = await _record(browser, tmp_path, HEADERS, (
+        '  - Click the cog icon in the Year column header\n'
+        '  - The page title contains "Year menu"\n'
+        '  - Select "Name" from the column dropdown\n'
+    ))
     primary = {e.step: e.selectors[0] for e in store.entries()}
     cog = primary["Click the cog icon in the Year column header"]
     assert cog.kind == "chain" and 'filter(has_text="Year")' in cog.value
@@ -105,17 +104,10 @@ async def test_steps_done_through_another_element_replay_from_the_cache(
         browser: BrowserSession, tmp_path: Path) -> None:
     """A click on an image is done on the link around it, a scroll to a section on the
     header that starts it; the replay still takes that element for the step's words."""
-    (tmp_path / "page.html").write_text(DONE_THROUGH)
-    flow = flow_from(f"""
-name: through
-url: {(tmp_path / "page.html").as_uri()}
-steps:
-  - Scroll to the Schemas section
-  - Click the Red tulips image
-""")
-    store = SQLiteStore(tmp_path / "cache.db")
-    first = await run(await browser.new_page(), flow, "", store)
-    assert first.passed, first.error
+    flow, store, first = await _record(browser, tmp_path, DONE_THROUGH, (
+        '  - Scroll to the Schemas section\n'
+        '  - Click the Red tulips image\n'
+    ))
     assert [s.element.split(">")[0] for s in first.steps] == ["<button role=button", "<a role=link"]
     second = await run(await browser.new_page(), flow, "", store)
     assert second.passed, second.error

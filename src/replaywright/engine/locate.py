@@ -18,6 +18,7 @@ from playwright.async_api import ElementHandle, Frame
 from playwright.async_api import Error as PlaywrightError
 
 from replaywright.browser.actions import settle
+from replaywright.browser.locator_expr import same_node
 from replaywright.browser.selectors import locate
 from replaywright.browser.snapshot import Element, Focus, Snapshot, describe, take_snapshot
 from replaywright.cache.entry import CacheEntry
@@ -113,7 +114,7 @@ class Locator:
         located = await self.resolve(intent, deadline, hint=entry.fingerprint,
                                      first=seen.snapshot)
         again = await self.cached(entry, intent)
-        if isinstance(again, Located) and await _same_node(again.handle, located.handle):
+        if isinstance(again, Located) and await same_node(again.handle, located.handle):
             # the page was still drawing it when the cache looked: the cache finds it now
             again.note = "the cached element, once the page showed it"
             return again
@@ -269,7 +270,7 @@ class Locator:
                         located.calls, located.usage = calls, usage
                         again = await self.cached(entry, intent) if entry is not None \
                             and entry.fingerprint is not None else None
-                        if isinstance(again, Located) and await _same_node(again.handle,
+                        if isinstance(again, Located) and await same_node(again.handle,
                                                                            located.handle):
                             # its words were still changing when the cache looked: the
                             # cache finds it now, no heal
@@ -310,10 +311,3 @@ async def holds_now(intent: Intent, located: Located) -> tuple[bool, str]:
         return checked == wanted, f"the element is {'' if checked else 'not '}checked"
     except PlaywrightError as exc:
         return False, str(exc).splitlines()[0]
-
-
-async def _same_node(a: ElementHandle, b: ElementHandle) -> bool:
-    try:
-        return bool(await a.evaluate("(x, y) => x === y", b))
-    except PlaywrightError:
-        return False

@@ -265,7 +265,8 @@ class LocalResolver:
         """How well one element fits the step's description (0..1); the engine uses it to
         refuse a relocation that no longer fits what the step says."""
         best = 0.0
-        for reading in read(intent.target):
+        readings = read(intent.target)
+        for reading in readings:
             score = element_score(reading, intent, element)[0]
             if score <= 0 and _done_through(intent, reading, element):
                 # "click the Horsepower column header" was done on the link inside it,
@@ -279,7 +280,7 @@ class LocalResolver:
                                                                           snapshot):
                 continue
             best = max(best, score)
-        if best < MIN_SCORE and names_by_role(intent, read(intent.target)) and contains_phrase(
+        if best < MIN_SCORE and names_by_role(intent, readings) and contains_phrase(
                 element.fingerprint.text or element.fingerprint.accessible_name,
                 intent.value or ""):
             best = WEAK_NAME  # "the status message contains X": the element saying X is it
