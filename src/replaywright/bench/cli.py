@@ -126,6 +126,9 @@ def apps(
                                           "report.")] = False,
     first_only: Annotated[bool, typer.Option("--first-only", help="Only the first pass of "
                                              "each version (no replay, no upgrade).")] = False,
+    keep: Annotated[Path | None, typer.Option("--keep", help="Keep each pass's cache "
+                                              "(SQLite) in this folder, to inspect with "
+                                              "`replaywright cache`.")] = None,
 ) -> None:
     """Real open-source apps: first-run resolution and replay against each step's expect:."""
     import asyncio
@@ -158,7 +161,7 @@ def apps(
     from replaywright.bench.apps.measure import format_report, run_bench
 
     report = asyncio.run(run_bench(chosen, flows=flow or None, first_only=first_only,
-                                   echo=typer.echo))  # progress on stderr, even with --json
+                                   echo=typer.echo, keep=keep))  # progress on stderr, even with --json
     typer.echo(json.dumps(report) if as_json else format_report(report))
 
 

@@ -146,6 +146,8 @@ class AppBench:
         for number, version in enumerate(self.app.versions):
             self.echo(f"{self.app.name} {version.version}: first pass", err=True)
             cache = self.work / f"{self.app.name}-{version.version}.db"
+            for stale in (cache, *cache.parent.glob(cache.name + "-*")):  # an earlier --keep
+                stale.unlink(missing_ok=True)
             first = await self.run_pass(version, cache, "first")
             row: dict[str, Any] = {"app": self.app.name, "version": version.version,
                                    "first": first_figures(first)}
@@ -171,15 +173,19 @@ class AppBench:
 
 
 async def run_bench(apps: list[AppSpec], *, flows: list[str] | None = None,
-                    echo: Any = print, first_only: bool = False) -> dict[str, Any]:
+                    echo: Any = print, first_only: bool = False,
+                    keep: Path | None = None) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     kinds: Counter[str] = Counter()
     problems: list[str] = []
     pooled: dict[str, list[StepResult]] = {"first": [], "replay": [], "upgrade": []}
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rw-bench-apps-") as tmp:
+        work = keep or Path(tmp)
         async with open_browser(BrowserOptions()) as browser:
             for app in apps:
-                bench = AppBench(app, browser, Path(tmp), echo, flows, first_only)
+                bench = AppBench(app, browser, work, echo, flows, first_only)
                 app_rows, app_kinds = await bench.run()
                 rows.extend(app_rows)
                 kinds.update(app_kinds)
