@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
 
+from replaywright.browser.snapshot import preload
 from replaywright.errors import ReplaywrightError
 
 DEFAULT_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -59,6 +60,7 @@ class BrowserSession:
             return self.page
         await self.context.close()
         self.context = await self.browser.new_context(viewport=self.page.viewport_size)
+        await preload(self.context)
         self.page = await self.context.new_page()
         return self.page
 
@@ -97,6 +99,7 @@ async def open_browser(options: BrowserOptions | None = None,
         browser = await _browser(pw, options)
         width, height = options.viewport
         context = await browser.new_context(viewport={"width": width, "height": height})
+        await preload(context)
         page = await context.new_page()
         session = BrowserSession(pw, browser, context, page)
         try:

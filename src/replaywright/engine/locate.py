@@ -26,6 +26,7 @@ from replaywright.engine.live import POLL_INTERVAL, LivePage
 from replaywright.engine.state import RunOptions
 from replaywright.errors import AmbiguousTarget, StepFailed
 from replaywright.flow.intent import Action, Intent
+from replaywright.match.identity import unchanged
 from replaywright.model import Fingerprint, Selector, Usage
 from replaywright.resolve.base import Resolution, Resolver
 from replaywright.resolve.local import MIN_SCORE, LocalResolver, focus_for
@@ -159,7 +160,7 @@ class Locator:
             return None
         alone = Snapshot(url=page.url, title="", elements=[live])
         if (live.fingerprint.visible
-                and (verify is None
+                and (verify is None or unchanged(verify, live.fingerprint)
                      or self.matcher.verify(verify, live.fingerprint, intent.target))
                 and self._fits(intent, alone, live)):
             return handles[0], frame, live.fingerprint, live

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from replaywright.browser.snapshot import INIT_SCRIPT
+
 #: The CDP ports browsers were launched with, newest last (read by the bridge).
 PORTS = pytest.StashKey[list[int]]()
 _PORT_FLAG = "--remote-debugging-port="
@@ -76,6 +78,7 @@ def _rw_browser(pytestconfig: pytest.Config) -> Iterator[Any]:
 
 def _rw_page(rw_browser: Any) -> Iterator[Any]:
     context = rw_browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(script=INIT_SCRIPT)  # as `replaywright run` does: see preload
     page = context.new_page()
     yield page
     context.close()
