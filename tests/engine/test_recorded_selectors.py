@@ -112,3 +112,27 @@ async def test_steps_done_through_another_element_replay_from_the_cache(
     second = await run(await browser.new_page(), flow, "", store)
     assert second.passed, second.error
     assert statuses(second) == ["cached", "cached"]
+
+
+MENUS = ("<header><nav aria-label='Main'><a href='#a'>Docs</a> <a href='#b'>Blog</a></nav>"
+         "</header><main><h1>Welcome</h1><div class='sidebar'><h2>More</h2><ul>"
+         "<li><a href='#c' onclick=\"document.title='sidebar docs'\">Docs</a></li>"
+         "<li><a href='#d'>Blog</a></li></ul></div></main>")
+
+
+async def test_a_link_repeated_in_two_menus_is_stored_by_the_menu_it_is_in(
+        browser: BrowserSession, tmp_path: Path) -> None:
+    """Nothing of the link's own tells the two apart: its nearest scope does, not an
+    absolute path, and the replay takes it from the cache."""
+    flow, store, first = await _record(browser, tmp_path, MENUS, (
+        '  - Click the Docs link in the sidebar\n'
+        '  - The page title is "sidebar docs"\n'
+    ))
+    (entry,) = store.entries()
+    assert (entry.selectors[0].kind, entry.selectors[0].value) == (
+        "chain", 'locator("div.sidebar").get_by_role("link", name="Docs", exact=True)')
+    assert first.steps[0].selector == ('page.locator("div.sidebar")'
+                                       '.get_by_role("link", name="Docs", exact=True)')
+    second = await run(await browser.new_page(), flow, "", store)
+    assert second.passed, second.error
+    assert statuses(second) == ["cached", "live"]

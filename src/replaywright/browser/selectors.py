@@ -75,6 +75,12 @@ def stable_selectors(fp: Fingerprint, peers: Sequence[Fingerprint] = (),
     return found
 
 
+def _classes(fp_classes: Sequence[str]) -> list[str]:
+    """Class names a person could have written (not generated hashes)."""
+    return [c for c in fp_classes if not _GENERATED_ID.search(c)
+            and re.fullmatch(r"[A-Za-z][\w-]*", c)]
+
+
 def own_selector(fp: Fingerprint) -> Selector | None:
     """CSS from the element's own attributes: a form control's `name`
     (`select[name="_filter_column"]`), else its tag and up to two non-generated classes
@@ -83,8 +89,7 @@ def own_selector(fp: Fingerprint) -> Selector | None:
     if fp.in_shadow or not re.fullmatch(r"[a-z][a-z0-9-]*", fp.tag):
         return None
     control = fp.tag in {"input", "select", "textarea"}
-    classes = [c for c in fp.classes if not _GENERATED_ID.search(c)
-               and re.fullmatch(r"[A-Za-z][\w-]*", c)][:2]
+    classes = _classes(fp.classes)[:2]
     if control and fp.name and not _GENERATED_ID.search(fp.name):
         value = f"{fp.tag}[name={_css_string(fp.name)}]"
     elif classes:
@@ -162,6 +167,38 @@ def _q(text: str) -> str:
 _ITEM_ROLES = {"row", "listitem", "article", "option", "treeitem"}
 
 
+def _inner(fp: Fingerprint) -> list[str]:
+    """Ways to name the element inside a scope, most specific first."""
+    inner = []
+    name = fp.accessible_name
+    if fp.role in ROLES and name and len(name) <= 60:
+        inner.append(f"get_by_role({_q(fp.role)}, name={_q(name)}, exact=True)")
+    text = fp.text.strip()
+    if fp.role not in INTERACTIVE_ROLES and text and len(text) <= 60 and "\n" not in text:
+        inner.append(f"get_by_text({_q(text)}, exact=True)")
+    if fp.role in ROLES:
+        inner.append(f"get_by_role({_q(fp.role)})")
+    classes = _classes(fp.classes)
+    if classes:
+        inner.append(f"locator({_q(fp.tag + '.' + classes[0])})")
+    if re.fullmatch(r"[a-z][a-z0-9-]*", fp.tag):
+        inner.append(f"locator({_q(fp.tag)})")
+    return inner
+
+
+async def _first_unique(frame: Frame, handle: ElementHandle, fp: Fingerprint,
+                        codes: Sequence[str]) -> Selector | None:
+    """The first chain that names exactly this element on the page now."""
+    for code in codes:
+        try:
+            found = await locator_expr.handles(frame, code)
+        except (PlaywrightError, locator_expr.LocatorSyntaxError):
+            continue
+        if len(found) == 1 and await locator_expr.same_node(found[0], handle):
+            return Selector(kind="chain", value=code, frame=fp.frame)
+    return None
+
+
 async def scoped_selector(frame: Frame, handle: ElementHandle, fp: Fingerprint,
                           item: Fingerprint, words: str) -> Selector | None:
     """`get_by_role("listitem").filter(has_text="Milk").get_by_role("checkbox")`: the
@@ -172,25 +209,70 @@ async def scoped_selector(frame: Frame, handle: ElementHandle, fp: Fingerprint,
     if item.role in _ITEM_ROLES:
         outer = f"get_by_role({_q(item.role)})"
     else:
-        classes = [c for c in item.classes if not _GENERATED_ID.search(c) and re.fullmatch(
-            r"[A-Za-z][\w-]*", c)]
-        outer = f"locator({_q(item.tag + ''.join('.' + c for c in classes[:2]))})"
+        outer = f"locator({_q(item.tag + ''.join('.' + c for c in _classes(item.classes)[:2]))})"
     outer += f".filter(has_text={_q(words)})"
-    inner = []
-    name = fp.accessible_name
-    if fp.role in ROLES and name and len(name) <= 60:
-        inner.append(f"get_by_role({_q(fp.role)}, name={_q(name)}, exact=True)")
-    if fp.role in ROLES:
-        inner.append(f"get_by_role({_q(fp.role)})")
-    classes = [c for c in fp.classes if not _GENERATED_ID.search(c) and re.fullmatch(
-        r"[A-Za-z][\w-]*", c)]
-    if classes:
-        inner.append(f"locator({_q(fp.tag + '.' + classes[0])})")
-    for code in (f"{outer}.{i}" for i in inner):
-        try:
-            found = await locator_expr.handles(frame, code)
-        except (PlaywrightError, locator_expr.LocatorSyntaxError):
+    return await _first_unique(frame, handle, fp, [f"{outer}.{i}" for i in _inner(fp)])
+
+
+#: What each ancestor offers as a scope: its role and name (a landmark or named region),
+#: its id and its classes. Nearest first, up to the body.
+_ANCESTORS_JS = r"""(el) => {
+  const implicit = {nav: "navigation", main: "main", aside: "complementary",
+                    dialog: "dialog", form: "form", section: "region"};
+  const out = [];
+  for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+    let name = (a.getAttribute("aria-label") || "").trim();
+    const by = a.getAttribute("aria-labelledby");
+    if (!name && by) name = by.split(/\s+/).map((id) => {
+      const t = document.getElementById(id); return t ? t.textContent.trim() : "";
+    }).join(" ").trim();
+    const role = a.getAttribute("role") || implicit[a.localName] || "";
+    out.push({tag: a.localName, id: a.id || "", role, name, classes: [...a.classList]});
+  }
+  return out;
+}"""
+#: Roles Playwright finds without a name (one per page, as a rule).
+_UNNAMED_SCOPES = {"main", "navigation", "banner", "contentinfo", "complementary", "search",
+                   "toolbar", "tablist", "menu", "menubar", "dialog"}
+_SCOPE_TAGS = {"nav", "header", "footer", "aside", "main", "form", "table", "ul", "ol"}
+
+
+def _scopes(ancestors: Sequence[dict[str, object]]) -> list[str]:
+    """Locators for the element's ancestors, nearest first: a named landmark or region, an
+    id, tag and classes; a bare landmark tag (`nav`, `ul`) only after all of those."""
+    named: list[str] = []
+    bare: list[str] = []
+    for a in ancestors:
+        tag, role, name = str(a["tag"]), str(a["role"]), str(a["name"])
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", tag):
             continue
-        if len(found) == 1 and await locator_expr.same_node(found[0], handle):
-            return Selector(kind="chain", value=code, frame=fp.frame)
-    return None
+        if role and name and len(name) <= 60:
+            named.append(f"get_by_role({_q(role)}, name={_q(name)}, exact=True)")
+        elif role in _UNNAMED_SCOPES:
+            bare.append(f"get_by_role({_q(role)})")
+        ident = str(a["id"])
+        if ident and not _GENERATED_ID.search(ident):
+            named.append(f"locator({_q('[id=' + _css_string(ident) + ']')})")
+        classes = _classes([str(c) for c in a["classes"]])  # type: ignore[attr-defined]
+        if classes:
+            named.append(f"locator({_q(tag + ''.join('.' + c for c in classes[:2]))})")
+        elif tag in _SCOPE_TAGS:
+            bare.append(f"locator({_q(tag)})")
+    return list(dict.fromkeys([*named[:6], *bare[:3]]))
+
+
+async def region_selector(frame: Frame, handle: ElementHandle,
+                          fp: Fingerprint) -> Selector | None:
+    """`locator("div.facets").get_by_role("link", name="Origin")`: the element named
+    within its nearest ancestor that scopes it to one, for an element whose own words
+    repeat elsewhere on the page (a link in two menus). Tried only where no selector of
+    its own is unique; at most a few dozen counts."""
+    if fp.in_shadow:
+        return None
+    try:
+        ancestors = await handle.evaluate(_ANCESTORS_JS)
+    except PlaywrightError:
+        return None
+    inner = _inner(fp)
+    codes = [f"{scope}.{i}" for scope in _scopes(ancestors) for i in inner]
+    return await _first_unique(frame, handle, fp, codes[:24])

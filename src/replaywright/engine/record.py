@@ -14,6 +14,7 @@ from replaywright.browser.selectors import (
     IDIOMATIC,
     locate,
     own_selector,
+    region_selector,
     scoped_selector,
     stable_selectors,
 )
@@ -98,13 +99,17 @@ async def selectors(page: Page, located: Located) -> list[Selector]:
     if scoped:
         return [scoped, *found]
     own = own_selector(located.fingerprint)
-    if own is not None and not any(s.value == own.value for s in found) \
-            and await _finds_one(page, own):
-        # `select[name="_filter_column"]`, `div.highlight-code`: the element's own
-        # attributes, when no other element has them, before a path through its ancestors
-        return [*(s for s in found if s.kind not in {"css", "xpath"}), own,
-                *(s for s in found if s.kind in {"css", "xpath"})]
-    return found
+    if own is None or any(s.value == own.value for s in found) \
+            or not await _finds_one(page, own):
+        # else `select[name="_filter_column"]`, `div.highlight-code`: the element's own
+        # attributes, when no other element has them; then its nearest scope that tells it
+        # apart (`locator("nav.md-tabs").get_by_role("link", name="Home")`)
+        own = await region_selector(located.frame, located.handle, located.fingerprint)
+    if own is None:
+        return found
+    # before a path through its ancestors
+    return [*(s for s in found if s.kind not in {"css", "xpath"}), own,
+            *(s for s in found if s.kind in {"css", "xpath"})]
 
 
 async def _finds_one(page: Page, selector: Selector) -> bool:
