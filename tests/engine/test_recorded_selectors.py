@@ -136,3 +136,38 @@ async def test_a_link_repeated_in_two_menus_is_stored_by_the_menu_it_is_in(
     second = await run(await browser.new_page(), flow, "", store)
     assert second.passed, second.error
     assert statuses(second) == ["cached", "live"]
+
+
+ICON_ROWS = "<style>.pencil::before { content: '\\270E'; }</style><table>" + "".join(
+    f"<tr><td>{n}</td><td>{n}@example.org</td><td><a href='#{n}' title='Edit Record' "
+    f"onclick=\"document.title='edit {n}'\"><span class='pencil'></span></a></td></tr>"
+    for n in ("alice", "carol", "dave")) + "</table>"
+
+
+async def test_rows_and_font_icons_in_rows_are_stored_by_the_row_s_words(
+        browser: BrowserSession, tmp_path: Path) -> None:
+    """A font icon's glyph is part of the name Playwright computes, so the icon is named
+    by its title within its row; a row checked by its words is found by them — no path."""
+    flow, store, _ = await _record(browser, tmp_path, ICON_ROWS, (
+        '  - The row with "carol" contains "carol@example.org"\n'
+        '  - Click the edit icon in the row with "carol"\n'
+        '  - The page title is "edit carol"\n'
+    ))
+    primary = {e.step: e.selectors[0] for e in store.entries()}
+    assert primary['The row with "carol" contains "carol@example.org"'].value == (
+        'get_by_role("row").filter(has_text="carol")')
+    assert primary['Click the edit icon in the row with "carol"'].value == (
+        'get_by_role("row").filter(has_text="carol").get_by_title("Edit Record", exact=True)')
+    second = await run(await browser.new_page(), flow, "", store)
+    assert second.passed, second.error
+    assert statuses(second) == ["cached", "cached", "live"]
+
+
+async def test_a_row_picked_by_position_is_not_stored_by_its_words(
+        browser: BrowserSession, tmp_path: Path) -> None:
+    """"The first row" must be the first row on replay, not the row that was first."""
+    _, store, _ = await _record(browser, tmp_path, ICON_ROWS, (
+        '  - The first row contains "alice"\n'
+    ))
+    (entry,) = store.entries()
+    assert "has_text" not in entry.selectors[0].value

@@ -173,6 +173,11 @@ def _inner(fp: Fingerprint) -> list[str]:
     name = fp.accessible_name
     if fp.role in ROLES and name and len(name) <= 60:
         inner.append(f"get_by_role({_q(fp.role)}, name={_q(name)}, exact=True)")
+    # a font icon's glyph can make Playwright's name differ from the one read: its title
+    for method, value in (("get_by_title", fp.title), ("get_by_alt_text", fp.alt),
+                          ("get_by_placeholder", fp.placeholder)):
+        if value and len(value) <= 60:
+            inner.append(f"{method}({_q(value)}, exact=True)")
     text = fp.text.strip()
     if fp.role not in INTERACTIVE_ROLES and text and len(text) <= 60 and "\n" not in text:
         inner.append(f"get_by_text({_q(text)}, exact=True)")
@@ -200,18 +205,21 @@ async def _first_unique(frame: Frame, handle: ElementHandle, fp: Fingerprint,
 
 
 async def scoped_selector(frame: Frame, handle: ElementHandle, fp: Fingerprint,
-                          item: Fingerprint, words: str) -> Selector | None:
+                          item: Fingerprint | None, words: str) -> Selector | None:
     """`get_by_role("listitem").filter(has_text="Milk").get_by_role("checkbox")`: the
-    element inside the repeated container that holds `words`, kept only when it names
+    element inside the repeated container that holds `words` (`item` None: the element is
+    that container, `get_by_role("row").filter(has_text="Milk")`), kept only when it names
     exactly this element on the page now."""
     if not words or len(words) > 60:
         return None
-    if item.role in _ITEM_ROLES:
-        outer = f"get_by_role({_q(item.role)})"
+    box = item or fp
+    if box.role in _ITEM_ROLES:
+        outer = f"get_by_role({_q(box.role)})"
     else:
-        outer = f"locator({_q(item.tag + ''.join('.' + c for c in _classes(item.classes)[:2]))})"
+        outer = f"locator({_q(box.tag + ''.join('.' + c for c in _classes(box.classes)[:2]))})"
     outer += f".filter(has_text={_q(words)})"
-    return await _first_unique(frame, handle, fp, [f"{outer}.{i}" for i in _inner(fp)])
+    codes = [f"{outer}.{i}" for i in _inner(fp)] if item is not None else [outer]
+    return await _first_unique(frame, handle, fp, codes)
 
 
 #: What each ancestor offers as a scope: its role and name (a landmark or named region),

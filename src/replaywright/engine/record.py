@@ -28,7 +28,9 @@ from replaywright.flow.intent import Intent
 from replaywright.flow.model import StepSpec
 from replaywright.flow.template import Context
 from replaywright.model import Selector
-from replaywright.resolve.local import container_words
+from replaywright.resolve.describe import read
+from replaywright.resolve.kinds import ITEM_ROLES
+from replaywright.resolve.suggest import item_words
 
 
 def lookup(plan: CachePlan, pending: Mapping[str, Pending], key: str) -> CacheEntry | None:
@@ -80,11 +82,13 @@ def proposal(entry: CacheEntry, healed: CacheEntry, page_url: str, located: Loca
     return made
 
 
-async def selectors(page: Page, located: Located) -> list[Selector]:
+async def selectors(page: Page, located: Located, description: str) -> list[Selector]:
     """Ways to find the element again. For a newly resolved one without a user-facing
     selector, a chain scoped to its row or item
     (`get_by_role("row").filter(has_text="Milk").get_by_role("button")`) goes before
-    ids, CSS paths and XPaths."""
+    ids, CSS paths and XPaths. A row or item is named by its own words unless the step
+    `description` picks it by position ("the first row"): then a replay must find the
+    first row, not the one that held those words."""
     found = stable_selectors(located.fingerprint, located.peers)
     if located.snapshot is not None and located.snapshot.focused:
         # the peers were only the part of the page the step's words led to: ask the page
@@ -93,11 +97,18 @@ async def selectors(page: Page, located: Located) -> list[Selector]:
     if (located.status not in {"resolved", "healed"} or located.snapshot is None
             or located.element is None or any(s.kind in IDIOMATIC for s in found)):
         return found
-    item, words = container_words(located.element, located.snapshot)
-    scoped = item and await scoped_selector(located.frame, located.handle,
-                                            located.fingerprint, item.fingerprint, words)
-    if scoped:
-        return [scoped, *found]
+    itself = located.element.fingerprint.role in ITEM_ROLES
+    if itself and any(reading.ordinal for reading in read(description)):
+        texts: list[str] = []
+    else:
+        item, texts = item_words(located.element, located.snapshot, itself=itself)
+    for words in texts:
+        # the first of the item's texts that no other item holds: "Barbara", not "Edit"
+        box = None if itself or item is None else item.fingerprint
+        scoped = await scoped_selector(located.frame, located.handle, located.fingerprint,
+                                       box, words)
+        if scoped:
+            return [scoped, *found]
     own = own_selector(located.fingerprint)
     if own is None or any(s.value == own.value for s in found) \
             or not await _finds_one(page, own):

@@ -165,7 +165,7 @@ class Steps:
                               element, "resolved", note="chosen by the agent",
                               peers=snapshot.fingerprints, snapshot=snapshot,
                               calls=max(1, usage.calls), usage=usage)
-            selectors = await record.selectors(self.page, located)
+            selectors = await record.selectors(self.page, located, intent.target)
             if intent.action not in ELEMENT_CHECKS:
                 located.image = await self._element_image(located.handle)
                 await self._act(step, located.handle, intent, timeout, state.base_dir,
@@ -178,7 +178,7 @@ class Steps:
             step.locate_ms = round((time.monotonic() - finding) * 1000, 1)
             await self._verify_expect(step, spec, located, state.ctx)
             self._may_heal(spec, located)
-            selectors = await record.selectors(self.page, located)
+            selectors = await record.selectors(self.page, located, intent.target)
         else:
             # An explicit step timeout says the element may take a while: wait for the
             # cached element for half of it before healing.
@@ -192,7 +192,7 @@ class Steps:
             await self._verify_expect(step, spec, located, state.ctx)
             self._may_heal(spec, located)
             # before the action navigates away
-            selectors = await record.selectors(self.page, located)
+            selectors = await record.selectors(self.page, located, intent.target)
             if located.status in {"resolved", "healed"}:
                 located.image = await self._element_image(located.handle)
             options = located.element.options if located.element else None

@@ -67,7 +67,7 @@ from replaywright.resolve.scoring import (
     names_by_role,
     reading_order,
 )
-from replaywright.resolve.suggest import closest_listing, container_words, listing
+from replaywright.resolve.suggest import closest_listing, listing
 from replaywright.resolve.text import (
     contains_phrase,
 )
@@ -475,4 +475,4 @@ class LocalResolver:
 # -- messages ------------------------------------------------------------------------------------
 
 
-__all__ = ["COLOURS", "MIN_SCORE", "LocalResolver", "container_words", "focus_for", "name_score"]
+__all__ = ["COLOURS", "MIN_SCORE", "LocalResolver", "focus_for", "name_score"]

@@ -71,24 +71,37 @@ _HEADER_CELLS = {"columnheader", "rowheader"}
 def container_words(el: Element, snapshot: Snapshot) -> tuple[Element | None, str]:
     """The row or item around the element, and its first words other than the element's
     own ("Milk" for the Delete button of the Milk row)."""
+    item, words = item_words(el, snapshot)
+    return item, words[0] if words else ""
+
+
+def item_words(el: Element, snapshot: Snapshot, limit: int = 4,
+               itself: bool = False) -> tuple[Element | None, list[str]]:
+    """The row or item around the element (or, with `itself`, the element when it is one)
+    and up to `limit` of its texts other than the element's own, in page order: the first
+    that no other item holds names the item."""
     if not snapshot.has_tree:
-        return None, ""
-    own = normalize(el.fingerprint.accessible_name or el.fingerprint.text)
+        return None, []
+    own = "" if itself else normalize(el.fingerprint.accessible_name or el.fingerprint.text)
     by_node = {e.node: e for e in snapshot.elements}
-    for node in snapshot.ancestors(el.node):
+    for node in [el.node] * itself + snapshot.ancestors(el.node):
         item = by_node.get(node)
         role = item.fingerprint.role if item is not None else ""
         if item is None or role not in ITEM_ROLES | _HEADER_CELLS:
             continue
+        found: list[str] = []
         for other in snapshot.elements:
             if other is el or not snapshot.contains(node, other.node) or other.structure:
                 continue
             words = other.fingerprint.text.strip()
-            if words and normalize(words) != own and len(words) <= 40:
-                return item, words
-        if role in ITEM_ROLES:  # a header cell without words of its own: its row says
-            return item, ""
-    return None, ""
+            if (words and normalize(words) != own and len(words) <= 40
+                    and words not in found):
+                found.append(words)
+                if len(found) == limit:
+                    break
+        if found or role in ITEM_ROLES:  # a header cell without words: its row says
+            return item, found
+    return None, []
 
 
 def row_words(el: Element, snapshot: Snapshot) -> str:
