@@ -159,16 +159,21 @@ class Locator:
         except PlaywrightError:
             return None
         alone = Snapshot(url=page.url, title="", elements=[live])
+        in_place = verify is not None and unchanged(verify, live.fingerprint)
         if (live.fingerprint.visible
-                and (verify is None or unchanged(verify, live.fingerprint)
+                and (verify is None or in_place
                      or self.matcher.verify(verify, live.fingerprint, intent.target))
-                and self._fits(intent, alone, live)):
+                and self._fits(intent, alone, live, in_place)):
             return handles[0], frame, live.fingerprint, live
         return None
 
-    def _fits(self, intent: Intent, snapshot: Snapshot, element: Element) -> bool:
-        """A relocation must still be describable by the step's own words."""
-        return self.live.local.fit(intent, snapshot, element) >= MIN_SCORE
+    def _fits(self, intent: Intent, snapshot: Snapshot, element: Element,
+              in_place: bool = False) -> bool:
+        """A relocation must still be describable by the step's own words. The recorded
+        element, unchanged in its recorded place, was in the step's row, region or
+        position when it was recorded: a one-element look cannot see those, so only its
+        own words are checked."""
+        return self.live.local.fit(intent, snapshot, element, own_words=in_place) >= MIN_SCORE
 
     async def snapshot(self, deadline: float, focus: Focus | None) -> Snapshot:
         """A snapshot within the step's time: a page too big to read in time fails the

@@ -261,9 +261,11 @@ class LocalResolver:
                 scores[i] = max(scores[i], cand.score)
         return scores
 
-    def fit(self, intent: Intent, snapshot: Snapshot, element: Element) -> float:
+    def fit(self, intent: Intent, snapshot: Snapshot, element: Element,
+            own_words: bool = False) -> float:
         """How well one element fits the step's description (0..1); the engine uses it to
-        refuse a relocation that no longer fits what the step says."""
+        refuse a relocation that no longer fits what the step says. `own_words`: only the
+        element's own words and kind, not its row or region."""
         best = 0.0
         readings = read(intent.target)
         for reading in readings:
@@ -274,10 +276,7 @@ class LocalResolver:
                 score = element_score(replace(reading, kind=""), intent, element)[0] * 0.95
             if score <= 0:
                 continue
-            if reading.container and not self._container_ok(reading, element, snapshot):
-                continue
-            if (reading.region or reading.region_name) and not in_region(reading, element,
-                                                                          snapshot):
+            if not own_words and not self._placed(reading, element, snapshot):
                 continue
             best = max(best, score)
         if best < MIN_SCORE and names_by_role(intent, readings) and contains_phrase(
@@ -285,6 +284,13 @@ class LocalResolver:
                 intent.value or ""):
             best = WEAK_NAME  # "the status message contains X": the element saying X is it
         return best
+
+    def _placed(self, reading: Reading, element: Element, snapshot: Snapshot) -> bool:
+        """In the row or item and the region the reading names, if it names them."""
+        if reading.container and not self._container_ok(reading, element, snapshot):
+            return False
+        return not (reading.region or reading.region_name) or in_region(reading, element,
+                                                                        snapshot)
 
     # -- one reading ---------------------------------------------------------------------------
 
