@@ -171,3 +171,33 @@ async def test_a_row_picked_by_position_is_not_stored_by_its_words(
     ))
     (entry,) = store.entries()
     assert "has_text" not in entry.selectors[0].value
+
+
+BUTTON_ROWS = "<table>" + "".join(
+    f"<tr><td>{n}</td><td><button class='q-btn' aria-label='' onclick=\"document.title="
+    f"'edit {n}'\"><i class='material-icons'>edit</i></button><button class='q-btn' "
+    f"onclick=\"document.title='delete {n}'\"><i class='material-icons'>delete</i></button>"
+    f"</td></tr>" for n in ("Grace Okafor", "Carol Diaz")) + "</table>"
+AUTH = "".join(
+    f"<div class='auth-container'><h4>{scheme}</h4><form><input aria-label='Value'>"
+    f"<button class='btn auth' type='button' onclick=\"document.title='{scheme} authorized'\">"
+    f"Authorize</button></form></div>" for scheme in ("api_key", "petstore_auth"))
+
+
+async def test_alike_buttons_in_a_row_or_in_alike_blocks_are_stored_by_place_or_title(
+        browser: BrowserSession, tmp_path: Path) -> None:
+    flow, store, _ = await _record(browser, tmp_path, BUTTON_ROWS + AUTH, (
+        '  - Click the delete button in the row with "Carol Diaz"\n'
+        '  - The page title is "delete Carol Diaz"\n'
+        '  - Click the Authorize button in the api_key section\n'
+        '  - The page title is "api_key authorized"\n'
+    ))
+    primary = {e.step: e.selectors[0] for e in store.entries()}
+    assert primary['Click the delete button in the row with "Carol Diaz"'].value == (
+        'get_by_role("row").filter(has_text="Carol Diaz").get_by_role("button").nth(1)')
+    assert primary['Click the Authorize button in the api_key section'].value == (
+        'locator("div.auth-container").filter(has_text="api_key")'
+        '.get_by_role("button", name="Authorize", exact=True)')
+    second = await run(await browser.new_page(), flow, "", store)
+    assert second.passed, second.error
+    assert statuses(second) == ["cached", "live", "cached", "live"]

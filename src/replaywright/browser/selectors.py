@@ -192,8 +192,11 @@ def _inner(fp: Fingerprint) -> list[str]:
 
 
 async def _first_unique(frame: Frame, handle: ElementHandle, fp: Fingerprint,
-                        codes: Sequence[str]) -> Selector | None:
-    """The first chain that names exactly this element on the page now."""
+                        codes: Sequence[str], counted: int = 1) -> Selector | None:
+    """The first chain that names exactly this element on the page now; failing all,
+    with `counted` > 1, the first that names it among at most that many, by its place
+    (`….get_by_role("button").nth(1)`: the second button of the row)."""
+    by_place = None
     for code in codes:
         try:
             found = await locator_expr.handles(frame, code)
@@ -201,7 +204,12 @@ async def _first_unique(frame: Frame, handle: ElementHandle, fp: Fingerprint,
             continue
         if len(found) == 1 and await locator_expr.same_node(found[0], handle):
             return Selector(kind="chain", value=code, frame=fp.frame)
-    return None
+        if by_place is None and 1 < len(found) <= counted:
+            for index, other in enumerate(found):
+                if await locator_expr.same_node(other, handle):
+                    by_place = f"{code}.nth({index})"
+                    break
+    return Selector(kind="chain", value=by_place, frame=fp.frame) if by_place else None
 
 
 async def scoped_selector(frame: Frame, handle: ElementHandle, fp: Fingerprint,
@@ -218,8 +226,11 @@ async def scoped_selector(frame: Frame, handle: ElementHandle, fp: Fingerprint,
     else:
         outer = f"locator({_q(box.tag + ''.join('.' + c for c in _classes(box.classes)[:2]))})"
     outer += f".filter(has_text={_q(words)})"
-    codes = [f"{outer}.{i}" for i in _inner(fp)] if item is not None else [outer]
-    return await _first_unique(frame, handle, fp, codes)
+    if item is None:
+        return await _first_unique(frame, handle, fp, [outer])
+    # within one row, an icon-only button may be told apart only by its place among few
+    return await _first_unique(frame, handle, fp, [f"{outer}.{i}" for i in _inner(fp)],
+                               counted=4)
 
 
 #: What each ancestor offers as a scope: its role and name (a landmark or named region),
@@ -235,7 +246,9 @@ _ANCESTORS_JS = r"""(el) => {
       const t = document.getElementById(id); return t ? t.textContent.trim() : "";
     }).join(" ").trim();
     const role = a.getAttribute("role") || implicit[a.localName] || "";
-    out.push({tag: a.localName, id: a.id || "", role, name, classes: [...a.classList]});
+    const title = a.querySelector("h1, h2, h3, h4, h5, h6, legend");
+    out.push({tag: a.localName, id: a.id || "", role, name, classes: [...a.classList],
+              title: title ? title.textContent.trim().replace(/\s+/g, " ") : ""});
   }
   return out;
 }"""
@@ -263,10 +276,15 @@ def _scopes(ancestors: Sequence[dict[str, object]]) -> list[str]:
             named.append(f"locator({_q('[id=' + _css_string(ident) + ']')})")
         classes = _classes([str(c) for c in a["classes"]])  # type: ignore[attr-defined]
         if classes:
-            named.append(f"locator({_q(tag + ''.join('.' + c for c in classes[:2]))})")
+            scope = f"locator({_q(tag + ''.join('.' + c for c in classes[:2]))})"
+            named.append(scope)
+            title = str(a["title"])
+            if title and len(title) <= 40:
+                # one of several alike blocks, by the heading it starts with
+                named.append(f"{scope}.filter(has_text={_q(title)})")
         elif tag in _SCOPE_TAGS:
             bare.append(f"locator({_q(tag)})")
-    return list(dict.fromkeys([*named[:6], *bare[:3]]))
+    return list(dict.fromkeys([*named[:8], *bare[:3]]))
 
 
 async def region_selector(frame: Frame, handle: ElementHandle,
@@ -283,4 +301,4 @@ async def region_selector(frame: Frame, handle: ElementHandle,
         return None
     inner = _inner(fp)
     codes = [f"{scope}.{i}" for scope in _scopes(ancestors) for i in inner]
-    return await _first_unique(frame, handle, fp, codes[:24])
+    return await _first_unique(frame, handle, fp, codes[:40])
