@@ -177,6 +177,23 @@ async def test_images_are_figures_and_pictures_not_decorative_icons(
     assert first.element.fingerprint.role == "figure" and "Sunset" in first.element.fingerprint.text
 
 
+async def test_a_region_word_before_a_plural_kind_says_where_they_are(
+        browser: BrowserSession) -> None:
+    """"There are 3 navigation tabs": the tabs in the navigation, not elements named
+    "navigation" (none is) nor every link of the navigation's other menus."""
+    page = await browser.new_page()
+    await page.set_content(
+        "<header><nav aria-label='Site'><a href='/'>Home</a><label>Switch theme<input "
+        "type='checkbox'></label></nav><nav class='md-tabs' aria-label='Tabs'><ul>"
+        "<li><a href='/a'>Guide</a></li><li><a href='/b'>API</a></li>"
+        "<li><a href='/c'>Blog</a></li></ul></nav></header>"
+        "<main><nav aria-label='Pages'><a href='/x'>Install</a><a href='/y'>Usage</a></nav>"
+        "<p>Text</p></main>")
+    snap = await take_snapshot(page)
+    tabs = LocalResolver().matches(parse_step("There are 3 navigation tabs"), snap)
+    assert [t.fingerprint.accessible_name for t in tabs] == ["Guide", "API", "Blog"]
+
+
 _SWAGGER_OP = (  # Swagger UI 5: a summary bar and an icon-only arrow that expand one operation
     '<div class="opblock"><div class="opblock-summary">'
     '<button id="summary" aria-expanded="false"><span>GET</span> <span>/pet/{petId}</span> '

@@ -62,7 +62,8 @@ _COLOUR = re.compile(r"^(?P<colour>" + "|".join(COLOURS) + r")\s+(?P<rest>.+)$",
 _ARTICLE = re.compile(r"^(?:the|a|an|that|this|one)\s+", re.I)
 _KIND_SUFFIX = re.compile(
     r"^(?P<name>.*?)\s*\b(?P<kind>" + "|".join(sorted(map(re.escape, KIND_WORDS), key=len,
-                                                          reverse=True)) + r")(?:es|s)?$", re.I)
+                                                          reverse=True)) + r")(?P<plural>es|s)?$",
+    re.I)
 _KIND_PREFIX = re.compile(
     r"^(?P<kind>" + "|".join(sorted(map(re.escape, KIND_WORDS), key=len, reverse=True))
     + r")\s+(?P<name>" + _Q + r"|.+)$", re.I)
@@ -85,6 +86,7 @@ class Reading:
     anchor: str = ""  # what the relation is relative to (itself a description)
     strict: bool = False  # a name kept in case relation words belong to it: exact only
     holds: bool = False  # the element holds the words somewhere ("the row with X")
+    plural: bool = False  # the kind word is plural: "the footer links"
 
     def describe(self) -> str:
         parts = [f"{self.kind or 'element'} {self.name!r}" if self.name else self.kind or
@@ -118,9 +120,20 @@ def read(description: str) -> list[Reading]:
     text = " ".join(description.split()).rstrip(".").strip()
     readings: list[Reading] = []
     for reading in _readings(text):
-        if reading not in readings:
-            readings.append(reading)
+        for one in (reading, _region_named(reading)):
+            if one is not None and one not in readings:
+                readings.append(one)
     return readings
+
+
+def _region_named(reading: Reading) -> Reading | None:
+    """"the navigation tabs", "the footer links": before a plural kind, a name that is
+    only a region's word may say where the elements are rather than what they are called."""
+    region = REGION_WORDS.get(reading.name.lower())
+    if (region is None or not reading.plural or reading.quoted or reading.strict
+            or reading.region or reading.region_name):
+        return None
+    return replace(reading, name="", region=region)
 
 
 def _readings(text: str) -> list[Reading]:
@@ -249,7 +262,7 @@ def _plain(text: str) -> Reading:
     if m := _KIND_SUFFIX.match(text):
         kind = KIND_WORDS[m.group("kind").lower()]
         inner, quoted = unquote(m.group("name").strip())
-        return Reading(name=inner, quoted=quoted, kind=kind)
+        return Reading(name=inner, quoted=quoted, kind=kind, plural=bool(m.group("plural")))
     if m := _KIND_PREFIX.match(text):  # `checkbox "Remember me"`
         inner, quoted = unquote(m.group("name"))
         if quoted:

@@ -206,14 +206,16 @@ class LocalResolver:
             if items is not None:
                 return items
         best: list[Candidate] = []
+        named = True
         for reading in readings:
             ranked = self._candidates(reading, intent, snapshot)[0]
             if ranked and (not best or ranked[0].score > best[0].score + MARGIN):
-                best = ranked
+                best, named = ranked, bool(reading.name)
         if not best:
             return []
-        top = best[0].score
-        return [c.element for c in best if c.score >= top * 0.85]
+        # "the navigation tabs": with no name to go by, only what is fully of the kind
+        top = best[0].score * (0.85 if named else 0.97)
+        return [c.element for c in best if c.score >= top]
 
     def _items_of_whole(self, reading: Reading, intent: Intent,
                         snapshot: Snapshot) -> list[Element] | None:
