@@ -7,6 +7,7 @@ absolute XPath only as the last resort."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
@@ -163,6 +164,8 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+#: Seconds a recorded step spends looking for a scoped chain before it settles for a path.
+SEARCH_BUDGET = 1.5
 #: Roles Playwright finds containers by; other containers are found by tag and class.
 _ITEM_ROLES = {"row", "listitem", "article", "option", "treeitem"}
 
@@ -195,9 +198,13 @@ async def _first_unique(frame: Frame, handle: ElementHandle, fp: Fingerprint,
                         codes: Sequence[str], counted: int = 1) -> Selector | None:
     """The first chain that names exactly this element on the page now; failing all,
     with `counted` > 1, the first that names it among at most that many, by its place
-    (`….get_by_role("button").nth(1)`: the second button of the row)."""
+    (`….get_by_role("button").nth(1)`: the second button of the row). Each try is a
+    query of the page: on a big page the tries stop after `SEARCH_BUDGET` seconds."""
     by_place = None
+    give_up = time.monotonic() + SEARCH_BUDGET
     for code in codes:
+        if time.monotonic() > give_up:
+            break
         try:
             found = await locator_expr.handles(frame, code)
         except (PlaywrightError, locator_expr.LocatorSyntaxError):
