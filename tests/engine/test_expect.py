@@ -129,3 +129,21 @@ steps:
     assert result.passed, result.error
     assert "accepted an alert dialog: 'Saved!'" in result.steps[0].note
     assert "accepted a prompt dialog: 'Your name?'" in result.steps[2].note
+
+
+async def test_a_count_pinned_with_expect_passes_only_when_the_locator_finds_as_many(
+        browser: BrowserSession, fixture_site: str) -> None:
+    page = await browser.new_page()
+    flow = flow_from("""
+name: counted
+url: phrasings.html
+steps:
+  - step: There are 2 View Record links
+    expect: get_by_title("View Record")
+  - step: There are 2 View Record links
+    expect: get_by_role("link", name="Edit").first
+""")
+    result = await run(page, flow, fixture_site + "/")
+    assert result.steps[0].status == "live" and result.steps[0].expect == "matched"
+    assert result.steps[1].status == "failed"
+    assert "names 1" in (result.steps[1].error or "")

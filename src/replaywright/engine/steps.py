@@ -119,6 +119,8 @@ class Steps:
                                          bool(decision), timeout, chosen, hint)
             else:
                 await self.live.step(intent, timeout, state.base_dir)
+                if intent.action is Action.EXPECT_COUNT:
+                    await self._verify_count_expect(step, spec, intent, state.ctx)
                 step.status = "live"
         except FlowError as exc:
             step.status, step.error = "failed", exc.problem
@@ -296,6 +298,18 @@ class Steps:
             named = f"{len(wanted)} elements"
         raise WrongElement(f"expect: found {summary(located.fingerprint)} ({located.status}), "
                            f"but {expect} names {named}; nothing was done")
+
+    async def _verify_count_expect(self, step: StepResult, spec: StepSpec, intent: Intent,
+                                   ctx: Context) -> None:
+        """A count pinned with `expect:` passes only when that locator finds as many."""
+        if not spec.expect:
+            return
+        expect = render(spec.expect, ctx).text
+        named = len(await locator_expr.handles(self.page, expect))
+        if named != int(intent.value or 0):
+            raise StepFailed(f"the page has {intent.value} elements matching "
+                             f"{intent.target!r}, but {expect} names {named}")
+        step.expect = "matched"
 
     async def _stand_in(self, step: StepResult, spec: StepSpec, state: RunState) -> None:
         """Benchmarks: let `options.stand_in` carry out a failed step on its `expect:`
