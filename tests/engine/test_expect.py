@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Page
 
 from replaywright.browser.launch import BrowserSession
 from replaywright.cache.sqlite import SQLiteStore
+from replaywright.engine.results import RunResult
 from replaywright.errors import FlowError
 from tests.engine.helpers import flow_from, run
 
@@ -26,6 +28,12 @@ steps:
     expect: get_by_role("listitem").filter(has_text="Buy milk").locator("button.destroy")
   - The Dark mode switch is checked
 """
+
+
+async def _on_phrasings(page: Page, fixture_site: str, steps: str) -> RunResult:
+    """A run of `steps` (YAML list items) on the fixture site's phrasings page."""
+    flow = flow_from(f"name: pinned\nurl: phrasings.html\nsteps:{steps}")
+    return await run(page, flow, fixture_site + "/")
 
 
 async def _events(page) -> list[str]:
@@ -52,15 +60,11 @@ async def test_hidden_controls_are_used_through_their_label_or_a_hover(
 async def test_a_step_whose_element_is_not_the_expected_one_does_nothing_and_fails(
         browser: BrowserSession, fixture_site: str) -> None:
     page = await browser.new_page()
-    flow = flow_from("""
-name: pinned
-url: phrasings.html
-steps:
+    result = await _on_phrasings(page, fixture_site, """
   - step: Click the second Edit link
     expect: get_by_role("row").filter(has_text="alice").get_by_role("link", name="Edit")
   - Click the Save button
 """)
-    result = await run(page, flow, fixture_site + "/")
     assert not result.passed
     step = result.steps[0]
     assert step.status == "failed" and step.expect == "wrong"
@@ -133,17 +137,12 @@ steps:
 
 async def test_a_count_pinned_with_expect_passes_only_when_the_locator_finds_as_many(
         browser: BrowserSession, fixture_site: str) -> None:
-    page = await browser.new_page()
-    flow = flow_from("""
-name: counted
-url: phrasings.html
-steps:
+    result = await _on_phrasings(await browser.new_page(), fixture_site, """
   - step: There are 2 View Record links
     expect: get_by_title("View Record")
   - step: There are 2 View Record links
     expect: get_by_role("link", name="Edit").first
 """)
-    result = await run(page, flow, fixture_site + "/")
     assert result.steps[0].status == "live" and result.steps[0].expect == "matched"
     assert result.steps[1].status == "failed"
     assert "names 1" in (result.steps[1].error or "")
