@@ -98,10 +98,9 @@ async def selectors(page: Page, located: Located, description: str) -> list[Sele
             or located.element is None or any(s.kind in IDIOMATIC for s in found)):
         return found
     itself = located.element.fingerprint.role in ITEM_ROLES
-    if itself and any(reading.ordinal for reading in read(description)):
-        texts: list[str] = []
-    else:
-        item, texts = item_words(located.element, located.snapshot, itself=itself)
+    by_position = itself and any(reading.ordinal for reading in read(description))
+    item, texts = (None, []) if by_position else item_words(located.element,
+                                                             located.snapshot, itself=itself)
     for words in texts:
         # the first of the item's texts that no other item holds: "Barbara", not "Edit"
         box = None if itself or item is None else item.fingerprint
