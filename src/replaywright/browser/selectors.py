@@ -82,19 +82,28 @@ def _classes(fp_classes: Sequence[str]) -> list[str]:
             and re.fullmatch(r"[A-Za-z][\w-]*", c)]
 
 
+def _plain_tag(tag: str) -> bool:
+    """An HTML tag name a CSS selector can use as written (not `svg:rect`, not empty)."""
+    return re.fullmatch(r"[a-z][a-z0-9-]*", tag) is not None
+
+
+def _tag_classes(tag: str, classes: Sequence[str]) -> str:
+    """`div.highlight-code.copyable`: a tag and up to two of its written class names."""
+    return tag + "".join("." + c for c in _classes(classes)[:2])
+
+
 def own_selector(fp: Fingerprint) -> Selector | None:
     """CSS from the element's own attributes: a form control's `name`
     (`select[name="_filter_column"]`), else its tag and up to two non-generated classes
     (`div.highlight-code`), else a form control's bare tag. Unique or not is the page's to
     say."""
-    if fp.in_shadow or not re.fullmatch(r"[a-z][a-z0-9-]*", fp.tag):
+    if fp.in_shadow or not _plain_tag(fp.tag):
         return None
     control = fp.tag in {"input", "select", "textarea"}
-    classes = _classes(fp.classes)[:2]
     if control and fp.name and not _GENERATED_ID.search(fp.name):
         value = f"{fp.tag}[name={_css_string(fp.name)}]"
-    elif classes:
-        value = fp.tag + "".join("." + c for c in classes)
+    elif _classes(fp.classes):
+        value = _tag_classes(fp.tag, fp.classes)
     elif control:
         value = fp.tag
     else:
@@ -189,7 +198,7 @@ def _inner(fp: Fingerprint) -> list[str]:
     classes = _classes(fp.classes)
     if classes:
         inner.append(f"locator({_q(fp.tag + '.' + classes[0])})")
-    if re.fullmatch(r"[a-z][a-z0-9-]*", fp.tag):
+    if _plain_tag(fp.tag):
         inner.append(f"locator({_q(fp.tag)})")
     return inner
 
@@ -231,7 +240,7 @@ async def scoped_selector(frame: Frame, handle: ElementHandle, fp: Fingerprint,
     if box.role in _ITEM_ROLES:
         outer = f"get_by_role({_q(box.role)})"
     else:
-        outer = f"locator({_q(box.tag + ''.join('.' + c for c in _classes(box.classes)[:2]))})"
+        outer = f"locator({_q(_tag_classes(box.tag, box.classes))})"
     outer += f".filter(has_text={_q(words)})"
     if item is None:
         return await _first_unique(frame, handle, fp, [outer])
@@ -272,7 +281,7 @@ def _scopes(ancestors: Sequence[dict[str, object]]) -> list[str]:
     bare: list[str] = []
     for a in ancestors:
         tag, role, name = str(a["tag"]), str(a["role"]), str(a["name"])
-        if not re.fullmatch(r"[a-z][a-z0-9-]*", tag):
+        if not _plain_tag(tag):
             continue
         if role and name and len(name) <= 60:
             named.append(f"get_by_role({_q(role)}, name={_q(name)}, exact=True)")
@@ -281,9 +290,9 @@ def _scopes(ancestors: Sequence[dict[str, object]]) -> list[str]:
         ident = str(a["id"])
         if ident and not _GENERATED_ID.search(ident):
             named.append(f"locator({_q('[id=' + _css_string(ident) + ']')})")
-        classes = _classes([str(c) for c in a["classes"]])  # type: ignore[attr-defined]
-        if classes:
-            scope = f"locator({_q(tag + ''.join('.' + c for c in classes[:2]))})"
+        classes = [str(c) for c in a["classes"]]  # type: ignore[attr-defined]
+        if _classes(classes):
+            scope = f"locator({_q(_tag_classes(tag, classes))})"
             named.append(scope)
             title = str(a["title"])
             if title and len(title) <= 40:

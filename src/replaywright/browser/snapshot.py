@@ -14,18 +14,18 @@ from pydantic import ValidationError
 
 from replaywright.model import Fingerprint
 
-_WALK_JS = files("replaywright.browser").joinpath("snapshot.js").read_text(encoding="utf-8")
+_WALK_JS = (files("replaywright.browser").joinpath("snapshot.js").read_text(encoding="utf-8")
+            .strip().rstrip(";"))
 #: The walk's result crosses as one JSON string: Playwright's structured serialiser checks
 #: every value in Python and costs seconds on big pages; a string costs one json.loads.
-SNAPSHOT_JS = f"(arg) => JSON.stringify(({_WALK_JS.strip().rstrip(';')})(arg))"
+SNAPSHOT_JS = f"(arg) => JSON.stringify(({_WALK_JS})(arg))"
 #: The walk's 40 kB source crosses once per document: it stays there as `__rwWalk`, and
 #: later calls (every replayed step describes its element) send a one-line call.
-_INSTALL_JS = (f"(arg) => JSON.stringify((window.__rwWalk = "
-               f"({_WALK_JS.strip().rstrip(';')}))(arg))")
+_INSTALL_JS = f"(arg) => JSON.stringify((window.__rwWalk = ({_WALK_JS}))(arg))"
 _CALL_JS = "(arg) => window.__rwWalk ? JSON.stringify(window.__rwWalk(arg)) : null"
 #: The same, defined by the browser context in every new document before the page's own
 #: scripts: a replayed step on a page just loaded needs no install round trip (20-60 ms).
-INIT_SCRIPT = f"window.__rwWalk = ({_WALK_JS.strip().rstrip(';')});"
+INIT_SCRIPT = f"window.__rwWalk = ({_WALK_JS});"
 
 
 async def preload(context: BrowserContext) -> None:

@@ -86,7 +86,6 @@ def _text(data: bytes) -> str:
     return data.decode("utf-8", "replace")
 
 
-
 def _while_locked(do: Callable[[], object], patience: float = 30.0) -> None:
     """Retry what SQLite refuses with "database is locked" without waiting for its busy
     timeout: switching a new file to WAL while another process (a worker and `submit`)
@@ -102,6 +101,7 @@ def _while_locked(do: Callable[[], object], patience: float = 30.0) -> None:
                 raise
         time.sleep(pause)
         pause = min(pause * 2, 0.5)
+
 
 class SQLiteStore(SQLStore):
     """Cache entries in a local SQLite database (default `.replaywright/cache.db`).

@@ -101,9 +101,9 @@ async def selectors(page: Page, located: Located, description: str) -> list[Sele
     by_position = itself and any(reading.ordinal for reading in read(description))
     item, texts = (None, []) if by_position else item_words(located.element,
                                                              located.snapshot, itself=itself)
+    box = None if itself or item is None else item.fingerprint
     for words in texts:
         # the first of the item's texts that no other item holds: "Barbara", not "Edit"
-        box = None if itself or item is None else item.fingerprint
         scoped = await scoped_selector(located.frame, located.handle, located.fingerprint,
                                        box, words)
         if scoped:

@@ -84,7 +84,7 @@ def item_words(el: Element, snapshot: Snapshot, limit: int = 4,
         return None, []
     own = "" if itself else normalize(el.fingerprint.accessible_name or el.fingerprint.text)
     by_node = {e.node: e for e in snapshot.elements}
-    for node in [el.node] * itself + snapshot.ancestors(el.node):
+    for node in ([el.node] if itself else []) + snapshot.ancestors(el.node):
         item = by_node.get(node)
         role = item.fingerprint.role if item is not None else ""
         if item is None or role not in ITEM_ROLES | _HEADER_CELLS:

@@ -88,6 +88,13 @@ def selector_kinds(store: SQLiteStore) -> Counter[str]:
     return kinds
 
 
+def _fresh(db: Path) -> Path:
+    """`db` with no file of an earlier `--keep` run left at that path (nor its WAL)."""
+    for stale in (db, *db.parent.glob(db.name + "-*")):
+        stale.unlink(missing_ok=True)
+    return db
+
+
 class AppBench:
     """Runs one app's flows through the engine; keeps the failures for the report."""
 
@@ -147,16 +154,14 @@ class AppBench:
         kinds: Counter[str] = Counter()
         for number, version in enumerate(self.app.versions):
             self.echo(f"{self.app.name} {version.version}: first pass", err=True)
-            cache = self.work / f"{self.app.name}-{version.version}.db"
-            for stale in (cache, *cache.parent.glob(cache.name + "-*")):  # an earlier --keep
-                stale.unlink(missing_ok=True)
+            cache = _fresh(self.work / f"{self.app.name}-{version.version}.db")
             first = await self.run_pass(version, cache, "first")
             row: dict[str, Any] = {"app": self.app.name, "version": version.version,
                                    "first": first_figures(first)}
             if self.first_only:
                 pass
             elif number == 0:
-                shutil.copy(cache, recorded)
+                shutil.copy(cache, _fresh(recorded))
                 store = SQLiteStore(cache)
                 try:
                     kinds = selector_kinds(store)
@@ -167,7 +172,7 @@ class AppBench:
             else:
                 self.echo(f"{self.app.name} {version.version}: upgrade pass", err=True)
                 upgrade = self.work / f"{self.app.name}-upgrade-{version.version}.db"
-                shutil.copy(recorded, upgrade)
+                shutil.copy(recorded, _fresh(upgrade))
                 row["upgrade"] = replay_figures(await self.run_pass(version, upgrade,
                                                                     "upgrade"))
             rows.append(row)
