@@ -1,7 +1,10 @@
 """The demo journey written by hand in Playwright, as an engineer would without
-replaywright: the baseline `replaywright bench replay` compares cached replays with.
+replaywright: the baseline `replaywright bench replay` compares cached replays with. It
+imports Playwright alone, as such a script would; the bench passes the Chromium to launch
+and its flags (the ones replaywright launches with).
 
-    python -m replaywright.bench.hand_checkout http://127.0.0.1:8000/v1/
+    python -m replaywright.bench.hand_checkout http://127.0.0.1:8000/v1/ /usr/bin/chromium \
+        --no-sandbox --disable-gpu ...
 """
 
 from __future__ import annotations
@@ -10,13 +13,10 @@ import sys
 
 from playwright.sync_api import expect, sync_playwright
 
-from replaywright.browser.launch import DEFAULT_ARGS, default_executable
 
-
-def main(base: str) -> None:
+def main(base: str, executable: str, args: list[str]) -> None:
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=default_executable(), headless=True,
-                                     args=list(DEFAULT_ARGS))
+        browser = pw.chromium.launch(executable_path=executable, headless=True, args=args)
         page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         page.goto(base + "index.html")
         page.get_by_role("textbox", name="Username").fill("alice")
@@ -42,4 +42,4 @@ def main(base: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2], sys.argv[3:])

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from replaywright.browser.launch import DEFAULT_ARGS, default_executable
 from replaywright.demo.server import demo_flow_path, serve_demo
 
 
@@ -36,7 +37,8 @@ def run_pairs(pairs: int = 9, echo: Any = print) -> dict[str, Any]:
         flow = str(demo_flow_path())
         warm = str(Path(tmp) / "warm.db")
         run = [*exe, "run", flow, "--base-url", site, "--scripts", str(Path(tmp) / "scripts")]
-        hand = [sys.executable, "-m", "replaywright.bench.hand_checkout", site]
+        hand = [sys.executable, "-m", "replaywright.bench.hand_checkout", site,
+                default_executable() or "chromium", *DEFAULT_ARGS]
         _timed([*run, "--cache", warm], env)  # record once: every replay reads this cache
         rows = []
         for number in range(1, pairs + 1):
