@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from replaywright.browser.launch import BrowserOptions, open_browser
-from replaywright.browser.snapshot import SNAPSHOT_JS
+from replaywright.browser.walk import SNAPSHOT_JS
 from replaywright.cache.sqlite import SQLiteStore
 from replaywright.demo.server import serve_directory
 from replaywright.engine.runner import CachePlan, Runner, RunOptions

@@ -5,42 +5,24 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from importlib.resources import files
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.async_api import BrowserContext, ElementHandle, Frame, Page
+from playwright.async_api import ElementHandle, Frame, Locator, Page
 from pydantic import ValidationError
 
+from replaywright.browser.walk import DEFINE_JS, walk
 from replaywright.model import Fingerprint
 
-_WALK_JS = (files("replaywright.browser").joinpath("snapshot.js").read_text(encoding="utf-8")
-            .strip().rstrip(";"))
-#: The walk's result crosses as one JSON string: Playwright's structured serialiser checks
-#: every value in Python and costs seconds on big pages; a string costs one json.loads.
-SNAPSHOT_JS = f"(arg) => JSON.stringify(({_WALK_JS})(arg))"
-#: The walk's 40 kB source crosses once per document: it stays there as `__rwWalk`, and
-#: later calls (every replayed step describes its element) send a one-line call.
-_INSTALL_JS = f"(arg) => JSON.stringify((window.__rwWalk = ({_WALK_JS}))(arg))"
-_CALL_JS = "(arg) => window.__rwWalk ? JSON.stringify(window.__rwWalk(arg)) : null"
-#: The same, defined by the browser context in every new document before the page's own
-#: scripts: a replayed step on a page just loaded needs no install round trip (20-60 ms).
-INIT_SCRIPT = f"window.__rwWalk = ({_WALK_JS});"
-
-
-async def preload(context: BrowserContext) -> None:
-    """Have `context` define the walk in every document it loads (pages that were open
-    before, or contexts made elsewhere, get it on first use instead)."""
-    await context.add_init_script(script=INIT_SCRIPT)
-
-
-async def walk(frame: Frame, arg: dict[str, Any]) -> dict[str, Any]:
-    """The walk's result for `frame`, installing the walk in a document that lacks it."""
-    raw = await frame.evaluate(_CALL_JS, arg)
-    if raw is None:
-        raw = await frame.evaluate(_INSTALL_JS, arg)
-    result: dict[str, Any] = json.loads(raw)
-    return result
+#: The replay fast path's look, run on what a locator finds: the one element described and
+#: kept aside for the handle the action needs (the count alone when it is not one).
+_FIND_JS = """(found, arg) => {
+  if (found.length !== 1) return JSON.stringify({count: found.length});
+  if (!window.__rwWalk) return null;
+  window.__rwFound = found[0];
+  return JSON.stringify(window.__rwWalk({...arg, target: found[0]}));
+}"""
+_TAKE_FOUND_JS = "() => { const found = window.__rwFound; delete window.__rwFound; return found; }"
 
 
 def frame_id(frame: Frame) -> str:
@@ -308,6 +290,25 @@ async def describe(handle: ElementHandle, frame: Frame) -> Element:
     raw = await walk(frame, {"offsetX": offset[0], "offsetY": offset[1],
                              "frame": frame_id(frame), "target": handle})
     return _element(raw, frame, -1)
+
+
+async def find_one(locator: Locator, frame: Frame) -> tuple[ElementHandle, Element] | None:
+    """The one element `locator` finds in `frame`, described as `describe` would: a cached
+    step's lookup and check in one page call, plus one for the handle it acts through.
+    None when the locator finds no element or several."""
+    offset = await _offset(frame, frame.page) or (0.0, 0.0)
+    arg = {"offsetX": offset[0], "offsetY": offset[1], "frame": frame_id(frame)}
+    raw = await locator.evaluate_all(_FIND_JS, arg)
+    if raw is None:  # a document the context's init script did not reach
+        await frame.evaluate(DEFINE_JS)
+        raw = await locator.evaluate_all(_FIND_JS, arg)
+    data = json.loads(raw)
+    if "count" in data:
+        return None
+    handle = (await frame.evaluate_handle(_TAKE_FOUND_JS)).as_element()
+    if handle is None:  # the document changed between the two calls
+        return None
+    return handle, _element(data, frame, -1)
 
 
 async def shared(frame: Frame, role: str, name: str) -> bool:

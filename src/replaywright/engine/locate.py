@@ -20,7 +20,7 @@ from playwright.async_api import Error as PlaywrightError
 from replaywright.browser.actions import settle
 from replaywright.browser.locator_expr import same_node
 from replaywright.browser.selectors import locate
-from replaywright.browser.snapshot import Element, Focus, Snapshot, describe, take_snapshot
+from replaywright.browser.snapshot import Element, Focus, Snapshot, find_one, take_snapshot
 from replaywright.cache.entry import CacheEntry
 from replaywright.engine.live import POLL_INTERVAL, LivePage
 from replaywright.engine.state import RunOptions
@@ -152,19 +152,19 @@ class Locator:
             return None
         frame, locator = found
         try:
-            handles = await locator.element_handles()
-            if len(handles) != 1:
-                return None
-            live = await describe(handles[0], frame)
+            one = await find_one(locator, frame)
         except PlaywrightError:
             return None
+        if one is None:
+            return None
+        handle, live = one
         alone = Snapshot(url=page.url, title="", elements=[live])
         in_place = verify is not None and unchanged(verify, live.fingerprint)
         if (live.fingerprint.visible
                 and (verify is None or in_place
                      or self.matcher.verify(verify, live.fingerprint, intent.target))
                 and self._fits(intent, alone, live, in_place)):
-            return handles[0], frame, live.fingerprint, live
+            return handle, frame, live.fingerprint, live
         return None
 
     def _fits(self, intent: Intent, snapshot: Snapshot, element: Element,
