@@ -10,7 +10,7 @@ import pytest
 
 from replaywright.browser.launch import BrowserSession
 from replaywright.cache.sqlite import SQLiteStore
-from replaywright.demo.server import demo_flow_path
+from replaywright.demo.server import demo_flow_path, serve_demo
 from replaywright.flow.loader import load_flow
 from replaywright.match import Matcher
 from tests.engine.helpers import flow_from, run, statuses
@@ -42,6 +42,20 @@ async def test_second_run_replays_from_cache_without_resolver(
     assert set(statuses(second)) == {"cached"}
     assert second.resolver_calls == 0
     assert second.avoided.calls == len(flow.steps)
+
+
+async def test_a_cache_recorded_on_one_server_replays_by_selector_on_another(
+        browser: BrowserSession, demo_site: str, store: SQLiteStore) -> None:
+    """The app served elsewhere (a CI server's port): the stored selectors still find every
+    element, the one in the gift-message iframe too, with no snapshot or matcher."""
+    flow = load_flow(demo_flow_path())
+    assert (await run(await browser.new_page(), flow, f"{demo_site}/v1/", store)).passed
+    with serve_demo() as elsewhere:
+        assert elsewhere != demo_site
+        replay = await run(await browser.new_page(), flow, f"{elsewhere}/v1/", store)
+    assert replay.passed, replay.error
+    assert [s.note.split(":")[0] for s in replay.steps] == ["fast path"] * len(flow.steps), \
+        [s.note for s in replay.steps]
 
 
 async def test_redesign_heals_and_never_clicks_the_decoy(

@@ -23,3 +23,11 @@ def test_any_identity_attribute_or_structure_change_goes_to_the_matcher() -> Non
                    {"xpath": "/html[1]/body[1]/main[1]/button[3]"}, {"role": "link"},
                    {"attributes": {"aria-pressed": "true"}}, {"frame": "https://x/f"}):
         assert not unchanged(RECORDED, RECORDED.model_copy(update=change)), change
+
+
+def test_the_same_frame_served_from_another_origin_is_unchanged() -> None:
+    framed = RECORDED.model_copy(update={"frame": "http://127.0.0.1:8000/v1/gift.html"})
+    elsewhere = framed.model_copy(update={"frame": "http://127.0.0.1:9123/v1/gift.html"})
+    assert unchanged(framed, elsewhere)
+    assert not unchanged(framed, framed.model_copy(
+        update={"frame": "http://127.0.0.1:8000/v1/other.html"}))

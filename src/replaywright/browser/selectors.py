@@ -112,13 +112,19 @@ def own_selector(fp: Fingerprint) -> Selector | None:
 
 
 def _frame(page: Page, frame_url: str) -> Frame | None:
+    """The frame a selector was recorded in: the same URL, else the one frame at the same
+    path on another origin (the app served elsewhere: a test server's port, CI, staging)."""
     if not frame_url:
         return page.main_frame
+    path = urlsplit(frame_url).path
+    elsewhere = []
     for frame in page.frames:
         parts = urlsplit(frame.url)
         if f"{parts.scheme}://{parts.netloc}{parts.path}" == frame_url:
             return frame
-    return None
+        if parts.path == path and frame.parent_frame is not None:
+            elsewhere.append(frame)
+    return elsewhere[0] if len(elsewhere) == 1 else None
 
 
 def locate(page: Page, selector: Selector) -> tuple[Frame, Locator] | None:
