@@ -21,6 +21,7 @@ from replaywright.flow.template import parse_params
 if TYPE_CHECKING:
     from typer._click import Command, Context  # typer's vendored click (see exits.py)
 
+    from replaywright.engine.caching import CachePlan
     from replaywright.engine.results import RunResult
     from replaywright.flow.model import Flow
 
@@ -145,8 +146,9 @@ def run(
                 browser=browser, progress=not json_out))
         else:
             result = asyncio.run(_launch_then_run(
-                browser, read, base_url=base_url, cache_url=cache, token=token,
-                no_cache=no_cache, save_cache=save_cache, mode=mode, timeout=timeout,
+                browser, read, {"cache_url": cache, "token": token, "no_cache": no_cache,
+                                "save_cache": save_cache},
+                base_url=base_url, mode=mode, timeout=timeout,
                 screenshots=report is not None, progress=not json_out, heal=heal,
                 trace=trace, trace_dir=trace_dir,
                 llm={"llm": llm, "base_url": llm_base_url, "timeout": llm_timeout,
@@ -199,32 +201,40 @@ def _script_to_run(scripts: Path, flow: str) -> Path | None:
     return script if script.exists() else None
 
 
-def _load_engine() -> ModuleType:
-    """The engine, the matcher a replay checks elements with (numpy and all) and the
+def _prepare(cache: dict[str, Any]) -> tuple[ModuleType, CachePlan]:
+    """The engine, and the cache the run uses (its git scopes and its store), with the
     script store a passing run regenerates."""
-    import_module("replaywright.match")
     import_module("replaywright.codegen.store")
-    return import_module("replaywright.session")
+    session = import_module("replaywright.session")
+    cache_url = cache.pop("cache_url")
+    return session, session.cache_plan(cache_url, cache.pop("token"), **cache)
 
 
-async def _launch_then_run(browser: BrowserOptions, read: _Read, **options: Any) -> RunResult:
-    """Read the flow, then load the engine, in a thread while the browser starts: a cached
-    replay is mostly these waits, so they overlap instead of adding up. Chromium itself
-    starts once the flow has been read, so a bad flow never starts it."""
+async def _launch_then_run(browser: BrowserOptions, read: _Read, cache: dict[str, Any],
+                           **options: Any) -> RunResult:
+    """Read the flow, then load the engine and open the cache, in a thread while the
+    browser starts: a cached replay is mostly these waits, so they overlap instead of
+    adding up. Chromium itself starts once the flow has been read, so a bad flow never
+    starts it."""
     loop = asyncio.get_running_loop()
     reading = loop.run_in_executor(None, read)
-    loading = asyncio.ensure_future(_load_engine_after(reading))
+    preparing = asyncio.ensure_future(_prepare_after(reading, cache))
+    plan = None
     try:
         async with open_browser(browser, ready=reading) as opened:
-            session = await loading
-            return await session.run_flow(await reading, read.params, reuse=opened, **options)
+            session, plan = await preparing
+            return await session.run_flow(await reading, read.params, plan, reuse=opened,
+                                          **options)
     finally:
-        await asyncio.gather(loading, return_exceptions=True)  # no thread left importing
+        prepared = (await asyncio.gather(preparing, return_exceptions=True))[0]
+        if plan is None and isinstance(prepared, tuple) and prepared[1].store is not None:
+            prepared[1].store.close()  # the browser failed: the run never took the cache
 
 
-async def _load_engine_after(reading: Awaitable[Flow]) -> ModuleType:
-    await reading  # a flow that cannot be read needs no engine
-    return await asyncio.get_running_loop().run_in_executor(None, _load_engine)
+async def _prepare_after(reading: Awaitable[Flow],
+                         cache: dict[str, Any]) -> tuple[ModuleType, CachePlan]:
+    await reading  # a flow that cannot be read needs neither engine nor cache
+    return await asyncio.get_running_loop().run_in_executor(None, _prepare, cache)
 
 
 def _write_reports(result: RunResult, report: Path | None, junit: Path | None) -> None:

@@ -7,12 +7,10 @@ plugin's `ai` fixture and the demo. An option added to `RunSetup` reaches all of
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -129,34 +127,26 @@ async def _page(browser: BrowserOptions | None, reuse: BrowserSession | None
         yield session.page
 
 
-async def run_flow(flow: Flow, params: Mapping[str, Any], *, base_url: str | None = None,
-                   cache_url: str | None = None, token: str | None = None,
-                   no_cache: bool = False, save_cache: bool = False, mode: str = "auto",
-                   timeout: float = 10.0, browser: BrowserOptions | None = None,
-                   screenshots: bool = False, progress: bool = True,
-                   llm: Mapping[str, Any] | None = None, reuse: BrowserSession | None = None,
-                   org: str = "", heal: str = "auto", trace: str = "off",
-                   trace_dir: Path | None = None) -> RunResult:
-    """Run one flow. `reuse` runs it in a fresh context of an open browser (a worker keeps
-    one per process) instead of launching one; `org` picks an organisation's cache rows in
-    a SQL database."""
-    resolver, agent = llm_setup(llm or {})  # a bad --llm fails before a browser opens
-    plan = cache_plan(cache_url, token, no_cache=no_cache, save_cache=save_cache, org=org)
-    setup = RunSetup(cache=plan, mode=mode, base_url=base_url, timeout=timeout,
-                     screenshots=screenshots, heal=heal, trace=trace, trace_dir=trace_dir,
-                     on_step=console.step_line if progress else None,
-                     resolver=resolver, agent=agent)
-    if plan.store is not None:  # a replay checks elements with the matcher: load it meanwhile
-        warming = asyncio.get_running_loop().run_in_executor(None, import_module,
-                                                             "replaywright.match")
+async def run_flow(flow: Flow, params: Mapping[str, Any], cache: CachePlan, *,
+                   base_url: str | None = None, mode: str = "auto", timeout: float = 10.0,
+                   browser: BrowserOptions | None = None, screenshots: bool = False,
+                   progress: bool = True, llm: Mapping[str, Any] | None = None,
+                   reuse: BrowserSession | None = None, heal: str = "auto",
+                   trace: str = "off", trace_dir: Path | None = None) -> RunResult:
+    """Run one flow with `cache` (from `cache_plan`; its store is closed when the run ends).
+    `reuse` runs it in a fresh context of an open browser (a worker keeps one per process)
+    instead of launching one."""
     try:
+        resolver, agent = llm_setup(llm or {})  # a bad --llm fails before a browser opens
+        setup = RunSetup(cache=cache, mode=mode, base_url=base_url, timeout=timeout,
+                         screenshots=screenshots, heal=heal, trace=trace, trace_dir=trace_dir,
+                         on_step=console.step_line if progress else None,
+                         resolver=resolver, agent=agent)
         async with _page(browser, reuse) as page:
-            if plan.store is not None:
-                await warming
             result = await traced_run(page, setup, flow, params)
     finally:
-        if plan.store is not None:
-            plan.store.close()
+        if cache.store is not None:
+            cache.store.close()
     if progress:
         console.run_summary(result)
     return result

@@ -263,13 +263,14 @@ def execute(worker: WorkerProcess, run_id: str, org: str, request: RunRequest) -
 
 
 async def _run(worker: WorkerProcess, flow: Any, request: RunRequest, org: str) -> Any:
-    from replaywright.session import run_flow
+    from replaywright.session import cache_plan, run_flow
 
     settings = worker.settings
+    cache = cache_plan(settings.cache, settings.token, no_cache=False,
+                       save_cache=settings.save_cache, org=org)
     return await worker.guarded(run_flow(
-        flow, request.params, base_url=request.base_url, cache_url=settings.cache,
-        token=settings.token, save_cache=settings.save_cache, timeout=request.timeout,
-        progress=False, reuse=await worker.browser(), org=org, heal=settings.heal,
+        flow, request.params, cache, base_url=request.base_url, timeout=request.timeout,
+        progress=False, reuse=await worker.browser(), heal=settings.heal,
         trace=settings.trace, trace_dir=settings.trace_dir))
 
 
