@@ -105,5 +105,4 @@ async def open_browser(options: BrowserOptions | None = None,
         try:
             yield session
         finally:
-            await session.context.close()
-            await browser.close()
+            await browser.close()  # its contexts with it (an attached browser: ours only)
