@@ -23,3 +23,6 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".[dev]"
   touch "$stamp"
 fi
+# Bytecode for the package, as a regular install has: an editable install has none, and
+# where PYTHONDONTWRITEBYTECODE is set every command would compile ~130 modules again.
+.venv/bin/python -m compileall -q src
