@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from replaywright.browser.inpage import SNAPSHOT_JS
 from replaywright.browser.launch import BrowserOptions, open_browser
-from replaywright.browser.walk import SNAPSHOT_JS
 from replaywright.cache.sqlite import SQLiteStore
 from replaywright.demo.server import serve_directory
 from replaywright.engine.runner import CachePlan, Runner, RunOptions

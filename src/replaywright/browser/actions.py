@@ -5,28 +5,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import weakref
+from collections.abc import Awaitable
 from pathlib import Path
 
 from playwright.async_api import ElementHandle, Page
 from playwright.async_api import Error as PlaywrightError
 
+from replaywright.browser.inpage import QUIET_NOTE_JS
 from replaywright.errors import StepFailed
 from replaywright.flow.intent import Action, Intent
 
 QUIET_JS = """({quiet, max}) => new Promise((resolve) => {
-  // One observer per document, kept: it notes when the DOM last changed, so a page that
-  // is not changing costs nothing here, and a changing one is waited for until `quiet` ms
-  // pass without a mutation (at most `max` ms).
-  // It also notes window.open() calls, so the caller knows a popup is coming.
+  // The document's note of when its DOM last changed (kept from its start: see
+  // inpage.INIT_SCRIPT): a page that is not changing costs nothing here, and a changing one
+  // is waited for until `quiet` ms pass without a mutation (at most `max` ms).
   if (!window.__rwQuiet) {
-    // new to us: it last changed, as far as anyone can tell, when it finished loading
+    // a document the init script did not reach: it last changed, as far as anyone can
+    // tell, when it finished loading
     const nav = performance.getEntriesByType("navigation")[0];
     const loaded = nav ? Math.max(nav.domContentLoadedEventEnd, nav.loadEventEnd) : 0;
-    const state = window.__rwQuiet = { last: loaded || performance.now(), opened: false };
-    new MutationObserver(() => { state.last = performance.now(); })
-      .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
-    const open = window.open;
-    window.open = function (...args) { state.opened = true; return open.apply(this, args); };
+    (QUIET_NOTE)(loaded || performance.now());
   }
   // A short transition (a menu fading in) is waited for too: mid-way its words are still
   // transparent. Endless animations (spinners) are not.
@@ -47,7 +46,7 @@ QUIET_JS = """({quiet, max}) => new Promise((resolve) => {
     setTimeout(check, quietFor >= quiet ? 20 : Math.max(5, quiet - quietFor));
   };
   check();
-})"""
+})""".replace("QUIET_NOTE", QUIET_NOTE_JS)
 
 QUIET_MS = 30  # the DOM counts as settled after this long without a mutation
 
@@ -59,6 +58,24 @@ ACTION_CODE = {
 }
 
 
+#: Pages that loaded a document no settle has seen yet, and the pages watched for that.
+_NEW_DOCUMENT: weakref.WeakSet[Page] = weakref.WeakSet()
+_WATCHED: weakref.WeakSet[Page] = weakref.WeakSet()
+
+
+def _prepare_queries(page: Page) -> list[Awaitable[object]]:
+    """On a document just loaded, have Playwright make the in-page script its queries run
+    in (20-40 ms of the page's time, otherwise spent by the next step's lookup) while the
+    page settles."""
+    if page not in _WATCHED:
+        _WATCHED.add(page)
+        page.on("domcontentloaded", _NEW_DOCUMENT.add)
+    elif page not in _NEW_DOCUMENT:
+        return []
+    _NEW_DOCUMENT.discard(page)
+    return [page.main_frame.locator(":root").evaluate_all("() => 0")]
+
+
 async def settle(page: Page, timeout: float = 5.0) -> bool:
     """Wait, within a bound, for navigation to load and the DOM to stop changing. True when
     the page called window.open() since the last settle (a popup is on its way)."""
@@ -67,10 +84,13 @@ async def settle(page: Page, timeout: float = 5.0) -> bool:
         remaining = max(0.1, deadline - time.monotonic())
         try:
             await page.wait_for_load_state("domcontentloaded", timeout=remaining * 1000)
+            quiet = page.evaluate(QUIET_JS, {"quiet": QUIET_MS,
+                                             "max": min(1500, remaining * 1000)})
             # a page whose main thread is busy never answers: give up at the bound
-            return bool(await asyncio.wait_for(
-                page.evaluate(QUIET_JS, {"quiet": QUIET_MS, "max": min(1500, remaining * 1000)}),
-                timeout=max(0.1, deadline - time.monotonic())))
+            opened, *_ = await asyncio.wait_for(
+                asyncio.gather(quiet, *_prepare_queries(page)),
+                timeout=max(0.1, deadline - time.monotonic()))
+            return bool(opened)
         except TimeoutError:
             return False
         except PlaywrightError as exc:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
 
-from replaywright.browser.walk import preload
+from replaywright.browser.inpage import preload
 from replaywright.errors import ReplaywrightError
 
 DEFAULT_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from playwright.async_api import ElementHandle, Frame, Locator, Page
 from pydantic import ValidationError
 
-from replaywright.browser.walk import DEFINE_JS, walk
+from replaywright.browser.inpage import DEFINE_JS, walk
 from replaywright.model import Fingerprint
 
 #: The replay fast path's look, run on what a locator finds: the one element described and

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from replaywright.browser.walk import INIT_SCRIPT
+from replaywright.browser.inpage import INIT_SCRIPT
 
 #: The CDP ports browsers were launched with, newest last (read by the bridge).
 PORTS = pytest.StashKey[list[int]]()

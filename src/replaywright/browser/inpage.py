@@ -1,6 +1,8 @@
-"""The in-page walk (`snapshot.js`) that reads elements for snapshots and replays: its
-source, how every document gets it, and calling it. Kept apart from the snapshot's models so
-that starting a browser (which preloads it) imports no pydantic."""
+"""What replaywright keeps in every document: the walk (`snapshot.js`) that reads elements
+for snapshots and replays, and the note of when the DOM last changed that the DOM-quiet
+wait reads (`actions.settle`). Their sources, how every document gets them, and calling
+the walk. Kept apart from the snapshot's models so that starting a browser (which preloads
+them) imports no pydantic."""
 
 from __future__ import annotations
 
@@ -19,9 +21,21 @@ SNAPSHOT_JS = f"(arg) => JSON.stringify(({_WALK_JS})(arg))"
 #: later calls (every replayed step describes its element) send a one-line call.
 DEFINE_JS = f"() => {{ window.__rwWalk = ({_WALK_JS}); }}"
 _CALL_JS = "(arg) => window.__rwWalk ? JSON.stringify(window.__rwWalk(arg)) : null"
-#: The same, defined by the browser context in every new document before the page's own
-#: scripts: a replayed step on a page just loaded needs no install round trip (20-60 ms).
-INIT_SCRIPT = f"window.__rwWalk = ({_WALK_JS});"
+#: Notes when the document's DOM last changed and whether it called window.open() (a popup
+#: is coming). `since`: when it last changed as far as anyone can tell, for a note that
+#: starts late (a document the init script did not reach).
+QUIET_NOTE_JS = """(since) => {
+  if (window.__rwQuiet) return;
+  const state = window.__rwQuiet = { last: since, opened: false };
+  new MutationObserver(() => { state.last = performance.now(); })
+    .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  const open = window.open;
+  window.open = function (...args) { state.opened = true; return open.apply(this, args); };
+}"""
+#: Both, defined by the browser context in every new document before the page's own
+#: scripts: a replayed step on a page just loaded needs no install round trip (20-60 ms),
+#: and the DOM-quiet wait knows when the page last changed, from its first node on.
+INIT_SCRIPT = f"window.__rwWalk = ({_WALK_JS}); ({QUIET_NOTE_JS})(performance.now());"
 
 
 async def preload(context: BrowserContext) -> None:
