@@ -212,8 +212,7 @@ def _prepare(cache: dict[str, Any]) -> tuple[ModuleType, CachePlan]:
     script store a passing run regenerates."""
     import_module("replaywright.codegen.store")
     session = import_module("replaywright.session")
-    cache_url = cache.pop("cache_url")
-    return session, session.cache_plan(cache_url, cache.pop("token"), **cache)
+    return session, session.cache_plan(**cache)
 
 
 async def _launch_then_run(browser: BrowserOptions, read: _Read, cache: dict[str, Any],
@@ -223,8 +222,8 @@ async def _launch_then_run(browser: BrowserOptions, read: _Read, cache: dict[str
     adding up. Chromium itself starts once the flow has been read, so a bad flow never
     starts it."""
     loop = asyncio.get_running_loop()
-    # Loading makes objects that live as long as the process, and hardly any garbage: the
-    # collector stays off meanwhile, then leaves them out of every later collection
+    # Loading makes objects that live as long as the run, and hardly any garbage: the
+    # collector stays off meanwhile, then leaves them out of the run's collections
     # (pydantic's validators make a full one cost ~25 ms).
     gc.disable()
     reading = loop.run_in_executor(None, read)
@@ -238,6 +237,7 @@ async def _launch_then_run(browser: BrowserOptions, read: _Read, cache: dict[str
             return await session.run_flow(await reading, read.params, plan, reuse=opened,
                                           **options)
     finally:
+        gc.unfreeze()  # a caller running on (tests run commands in-process) collects as before
         gc.enable()
         prepared = (await asyncio.gather(preparing, return_exceptions=True))[0]
         if plan is None and isinstance(prepared, tuple) and prepared[1].store is not None:
