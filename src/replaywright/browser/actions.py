@@ -20,13 +20,9 @@ QUIET_JS = """({quiet, max}) => new Promise((resolve) => {
   // The document's note of when its DOM last changed (kept from its start: see
   // inpage.INIT_SCRIPT): a page that is not changing costs nothing here, and a changing one
   // is waited for until `quiet` ms pass without a mutation (at most `max` ms).
-  if (!window.__rwQuiet) {
-    // a document the init script did not reach: it last changed, as far as anyone can
-    // tell, when it finished loading
-    const nav = performance.getEntriesByType("navigation")[0];
-    const loaded = nav ? Math.max(nav.domContentLoadedEventEnd, nav.loadEventEnd) : 0;
-    (QUIET_NOTE)(loaded || performance.now());
-  }
+  // A document the init script did not reach (a page opened before replaywright attached)
+  // may have changed a moment ago, unseen: it is watched for a whole window.
+  if (!window.__rwQuiet) (QUIET_NOTE)(performance.now());
   // A short transition (a menu fading in) is waited for too: mid-way its words are still
   // transparent. Endless animations (spinners) are not.
   const animating = () => !!document.getAnimations && document.getAnimations().some((a) => {

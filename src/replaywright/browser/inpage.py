@@ -22,8 +22,7 @@ SNAPSHOT_JS = f"(arg) => JSON.stringify(({_WALK_JS})(arg))"
 DEFINE_JS = f"() => {{ window.__rwWalk = ({_WALK_JS}); }}"
 _CALL_JS = "(arg) => window.__rwWalk ? JSON.stringify(window.__rwWalk(arg)) : null"
 #: Notes when the document's DOM last changed and whether it called window.open() (a popup
-#: is coming). `since`: when it last changed as far as anyone can tell, for a note that
-#: starts late (a document the init script did not reach).
+#: is coming), from `since` on.
 QUIET_NOTE_JS = """(since) => {
   if (window.__rwQuiet) return;
   const state = window.__rwQuiet = { last: since, opened: false };
