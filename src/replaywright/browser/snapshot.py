@@ -283,12 +283,16 @@ async def take_snapshot(page: Page, focus: Focus | None = None) -> Snapshot:
     return snapshot
 
 
-async def describe(handle: ElementHandle, frame: Frame) -> Element:
-    """One element as a snapshot would see it (no neighbour signals): the replay fast path's
-    check. It is acted on through `handle`, not through its index."""
+async def _one_element_arg(frame: Frame) -> dict[str, Any]:
+    """The walk's argument for describing one element of `frame` in page coordinates."""
     offset = await _offset(frame, frame.page) or (0.0, 0.0)
-    raw = await walk(frame, {"offsetX": offset[0], "offsetY": offset[1],
-                             "frame": frame_id(frame), "target": handle})
+    return {"offsetX": offset[0], "offsetY": offset[1], "frame": frame_id(frame)}
+
+
+async def describe(handle: ElementHandle, frame: Frame) -> Element:
+    """One element as a snapshot would see it (no neighbour signals), e.g. the one an
+    `expect:` locator names. It is acted on through `handle`, not through its index."""
+    raw = await walk(frame, {**await _one_element_arg(frame), "target": handle})
     return _element(raw, frame, -1)
 
 
@@ -296,8 +300,7 @@ async def find_one(locator: Locator, frame: Frame) -> tuple[ElementHandle, Eleme
     """The one element `locator` finds in `frame`, described as `describe` would: a cached
     step's lookup and check in one page call, plus one for the handle it acts through.
     None when the locator finds no element or several."""
-    offset = await _offset(frame, frame.page) or (0.0, 0.0)
-    arg = {"offsetX": offset[0], "offsetY": offset[1], "frame": frame_id(frame)}
+    arg = await _one_element_arg(frame)
     raw = await locator.evaluate_all(_FIND_JS, arg)
     if raw is None:  # a document the context's init script did not reach
         await frame.evaluate(DEFINE_JS)
