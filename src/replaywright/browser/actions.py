@@ -41,7 +41,10 @@ QUIET_JS = """({quiet, max}) => new Promise((resolve) => {
     }
     setTimeout(check, quietFor >= quiet ? 20 : Math.max(5, quiet - quietFor));
   };
-  check();
+  // Not at once: while the page was busy (its own work, or Playwright making its script
+  // just now) its timers could not run. Those overdue run before this one does, so their
+  // changes are seen, not mistaken for quiet.
+  setTimeout(check, 0);
 })""".replace("QUIET_NOTE", QUIET_NOTE_JS)
 
 QUIET_MS = 30  # the DOM counts as settled after this long without a mutation
