@@ -31,20 +31,27 @@ QUIET_JS = """({quiet, max}) => new Promise((resolve) => {
     return isFinite(end) && end <= 2000;
   });
   const start = performance.now();
+  // A check that runs late found the page busy (its own work, Playwright making its script,
+  // the machine's load): the page's timers that came due meanwhile have not run yet, so
+  // their changes are not seen. It first lets them run (they are due before a new timer).
+  let due = start, yielded = false;
+  const next = (wait) => { due = performance.now() + wait; setTimeout(check, wait); };
   const check = () => {
     const now = performance.now();
+    if (now - due > 10 && !yielded) {
+      yielded = true;
+      return next(0);
+    }
+    yielded = false;
     const quietFor = now - window.__rwQuiet.last;
     if ((quietFor >= quiet && !animating()) || now - start >= max) {
       const opened = window.__rwQuiet.opened;
       window.__rwQuiet.opened = false;
       return resolve(opened);
     }
-    setTimeout(check, quietFor >= quiet ? 20 : Math.max(5, quiet - quietFor));
+    next(quietFor >= quiet ? 20 : Math.max(5, quiet - quietFor));
   };
-  // Not at once: while the page was busy (its own work, or Playwright making its script
-  // just now) its timers could not run. Those overdue run before this one does, so their
-  // changes are seen, not mistaken for quiet.
-  setTimeout(check, 0);
+  next(0);
 })""".replace("QUIET_NOTE", QUIET_NOTE_JS)
 
 QUIET_MS = 30  # the DOM counts as settled after this long without a mutation
